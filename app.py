@@ -1,0 +1,70 @@
+"""Reciprocity's composition root: settings, database, Slack app, scheduler, then serve."""
+
+import logging
+import sys
+
+from dotenv import load_dotenv
+from slack_bolt.error import BoltError
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.config import SettingsError, load_settings
+from bot.scheduler import build_scheduler
+from bot.slack.app import build_app, build_deps
+from bot.slack.client import build_web_client
+from bot.slack.http import serve
+from db.engine import create_db_engine, create_session_factory
+from db.migrate import upgrade
+
+
+def main() -> int:
+    load_dotenv()
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"reciprocity: {error}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+    engine = create_db_engine(settings.database_url, pool_pre_ping=True)
+    try:
+        upgrade(engine)
+    except SQLAlchemyError as error:
+        print(
+            f"reciprocity: could not migrate the database at DATABASE_URL "
+            f"({engine.url.render_as_string(hide_password=True)}): {error.__class__.__name__}: "
+            f"{error.orig if hasattr(error, 'orig') else error}",
+            file=sys.stderr,
+        )
+        return 2
+
+    client = build_web_client(settings)
+    deps = build_deps(settings, create_session_factory(engine), client)
+    try:
+        app = build_app(deps, client)
+    except BoltError as error:
+        print(
+            f"reciprocity: Slack refused SLACK_BOT_TOKEN ({error}); reinstall the app and copy "
+            "the Bot User OAuth Token from OAuth & Permissions at https://api.slack.com/apps.",
+            file=sys.stderr,
+        )
+        return 2
+
+    scheduler = build_scheduler(deps)
+    scheduler.start()
+    try:
+        if settings.app_token is not None:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            SocketModeHandler(app, settings.app_token).start()
+        else:
+            serve(app, "0.0.0.0", settings.port)  # noqa: S104 - Slack must reach it
+    finally:
+        scheduler.shutdown(wait=False)
+        engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

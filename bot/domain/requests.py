@@ -1,0 +1,128 @@
+"""What a help request is, and which drafts are good enough to post."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+# Long enough to name a thing and a question; a single word is never a request.
+WHAT_MIN_CHARS = 15
+# Slack shows a message in full up to about 4,000 characters; these leave room for the rest of
+# the request and keep a colleague's read under a minute.
+WHAT_MAX_CHARS = 2000
+WHY_MAX_CHARS = 1000
+# A deadline years away is no deadline; a year is generous for anything a colleague helps with.
+NEEDED_BY_MAX_AHEAD = timedelta(days=365)
+
+
+class HelpKind(StrEnum):
+    INFORMATION = "information"
+    FEEDBACK = "feedback"
+    PAIRING = "pairing"
+    INTRODUCTION = "introduction"
+    DECISION = "decision"
+    MORAL_SUPPORT = "moral_support"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return _KIND_LABELS[self]
+
+
+_KIND_LABELS = {
+    HelpKind.INFORMATION: "Information or an answer",
+    HelpKind.FEEDBACK: "Feedback or a review",
+    HelpKind.PAIRING: "Pairing or working it through together",
+    HelpKind.INTRODUCTION: "An introduction to someone",
+    HelpKind.DECISION: "Help with a decision",
+    HelpKind.MORAL_SUPPORT: "Moral support",
+    HelpKind.OTHER: "Something else",
+}
+
+
+class RequestSize(StrEnum):
+    QUICK = "quick"
+    HALF_HOUR = "half_hour"
+    HOURS = "hours"
+    HALF_DAY = "half_day"
+
+    @property
+    def label(self) -> str:
+        return _SIZE_LABELS[self]
+
+
+_SIZE_LABELS = {
+    RequestSize.QUICK: "A quick question",
+    RequestSize.HALF_HOUR: "About 30 minutes",
+    RequestSize.HOURS: "An hour or two",
+    RequestSize.HALF_DAY: "Half a day or more",
+}
+
+
+class RequestStatus(StrEnum):
+    OPEN = "open"
+
+
+class Delivery(StrEnum):
+    """Where the request's channel message stands, apart from the request's own status."""
+
+    PENDING = "pending"  # stored, no attempt yet
+    POSTING = "posting"  # an attempt has claimed it; guards against posting twice
+    POSTED = "posted"
+    FAILED = "failed"  # Slack refused; the asker can try again
+
+
+@dataclass(frozen=True)
+class RequestDraft:
+    """A request as the asker composed it, before it is stored."""
+
+    what: str
+    why: str = ""
+    kind: HelpKind | None = None
+    size: RequestSize | None = None
+    needed_by: datetime | None = None
+    channel: str | None = None
+
+
+@dataclass(frozen=True)
+class RequestCard:
+    """A stored request, as the Slack side needs it to render and route."""
+
+    id: int
+    team_id: str
+    asker_id: str
+    what: str
+    why: str
+    kind: HelpKind
+    size: RequestSize
+    needed_by: datetime | None
+    channel: str
+
+
+def validate_draft(draft: RequestDraft, now: datetime) -> dict[str, str]:
+    """Return a kind, plain message for each field that stops the draft being posted."""
+    errors: dict[str, str] = {}
+    what = draft.what.strip()
+    if not what:
+        errors["what"] = "Tell people what you need: a sentence or two is plenty."
+    elif len(what) < WHAT_MIN_CHARS:
+        errors["what"] = (
+            "Add a little more detail (at least 15 characters): what exactly, and what you have "
+            "tried so far?"
+        )
+    elif len(what) > WHAT_MAX_CHARS:
+        errors["what"] = (
+            f"That is {len(what):,} characters; please keep it under {WHAT_MAX_CHARS:,} "
+            "(link to a doc for the details)."
+        )
+    if len(draft.why.strip()) > WHY_MAX_CHARS:
+        errors["why"] = f"Please keep this under {WHY_MAX_CHARS:,} characters."
+    if draft.kind is None:
+        errors["kind"] = "Pick the kind of help that fits best."
+    if draft.size is None:
+        errors["size"] = "Pick roughly how big this is; it helps people say yes."
+    if draft.needed_by is not None:
+        if draft.needed_by <= now:
+            errors["needed_by"] = "That time has already passed: pick a time later than now."
+        elif draft.needed_by - now > NEEDED_BY_MAX_AHEAD:
+            errors["needed_by"] = "Pick a time within the next year."
+    return errors

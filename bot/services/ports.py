@@ -1,0 +1,43 @@
+"""What the use cases need from Slack, said in the app's words rather than Slack's API."""
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.domain.requests import RequestCard
+
+
+class SlackError(Exception):
+    """Slack refused or could not be reached; `code` is Slack's error code or a transport one."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class PostedMessage:
+    channel: str
+    ts: str
+
+
+@dataclass(frozen=True)
+class MessageRef:
+    """A message the app posted earlier and may update, such as a failure notice."""
+
+    channel: str
+    ts: str
+
+
+class SlackPort(Protocol):
+    def post_request(self, card: RequestCard) -> PostedMessage: ...
+
+    def permalink(self, message: PostedMessage) -> str | None: ...
+
+    def tell_posted(
+        self, card: RequestCard, message: PostedMessage, permalink: str | None,
+        replace: MessageRef | None,
+    ) -> None: ...
+
+    def tell_post_failed(
+        self, card: RequestCard, error_code: str, replace: MessageRef | None
+    ) -> None: ...

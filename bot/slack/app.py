@@ -1,0 +1,48 @@
+"""Build the Bolt app and what its listeners share, from settings and a session factory."""
+
+import logging
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock, utc_now
+from bot.config import Settings
+from bot.slack.deps import Deps
+from bot.slack.gateway import SlackGateway
+from bot.slack.listeners import register_listeners
+
+log = logging.getLogger(__name__)
+
+
+def build_deps(
+    settings: Settings, sessions: sessionmaker[Session], client: WebClient, clock: Clock = utc_now
+) -> Deps:
+    return Deps(
+        settings=settings,
+        sessions=sessions,
+        clock=clock,
+        slack=SlackGateway(client, settings.help_channel),
+    )
+
+
+def build_app(deps: Deps, client: WebClient, *, process_before_response: bool = False) -> App:
+    """`process_before_response=True` runs each listener to the end before the response is
+    returned (deterministic tests, FaaS); the default acks first and works in the background.
+    Raises slack_bolt's BoltError when Slack refuses the token (Bolt calls auth.test)."""
+    app = App(
+        signing_secret=deps.settings.signing_secret,
+        client=client,
+        process_before_response=process_before_response,
+        logger=logging.getLogger("bot.slack"),
+    )
+    register_listeners(app, deps)
+
+    @app.error
+    def log_unhandled(error: Exception, body: dict[str, Any]) -> None:
+        user = (body.get("user") or {}).get("id") or body.get("user_id") or "?"
+        kind = body.get("type") or body.get("command") or "request"
+        log.error("unhandled error in %s from %s", kind, user, exc_info=error)
+
+    return app

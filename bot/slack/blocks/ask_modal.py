@@ -1,0 +1,150 @@
+"""The /ask modal: compose a SMART request, and read it back from Slack's view state."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ContextBlock,
+    ConversationFilter,
+    ConversationSelectElement,
+    DateTimePickerElement,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    RadioButtonsElement,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.domain.requests import (
+    WHAT_MAX_CHARS,
+    WHY_MAX_CHARS,
+    HelpKind,
+    RequestDraft,
+    RequestSize,
+)
+from bot.slack.blocks import ids
+
+
+def ask_modal(*, default_channel: str, what: str = "") -> dict[str, Any]:
+    kinds = [Option(value=kind.value, label=kind.label) for kind in HelpKind]
+    sizes = [Option(value=size.value, label=size.label) for size in RequestSize]
+    view = View(
+        type="modal",
+        callback_id=ids.ASK_MODAL,
+        title=PlainTextObject(text="Ask for help"),
+        submit=PlainTextObject(text="Post request"),
+        close=PlainTextObject(text="Cancel"),
+        blocks=[
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text="People are more willing to help than we think. A clear, specific "
+                        "ask makes saying yes easy."
+                    )
+                ]
+            ),
+            InputBlock(
+                block_id=ids.WHAT_BLOCK,
+                label="What do you need?",
+                hint="Name the thing, what you've tried, and the question.",
+                element=PlainTextInputElement(
+                    action_id=ids.WHAT_INPUT,
+                    multiline=True,
+                    max_length=WHAT_MAX_CHARS,
+                    initial_value=what[:WHAT_MAX_CHARS] or None,
+                    placeholder="e.g. A second pair of eyes on the retry logic in billing-sync: "
+                    "is backing off per customer enough?",
+                ),
+            ),
+            InputBlock(
+                block_id=ids.WHY_BLOCK,
+                label="Why does it matter?",
+                hint="What it unblocks, or who it helps.",
+                optional=True,
+                element=PlainTextInputElement(
+                    action_id=ids.WHY_INPUT,
+                    multiline=True,
+                    max_length=WHY_MAX_CHARS,
+                    placeholder="e.g. It's the last thing before Thursday's release.",
+                ),
+            ),
+            InputBlock(
+                block_id=ids.KIND_BLOCK,
+                label="What would help most?",
+                element=StaticSelectElement(
+                    action_id=ids.KIND_INPUT,
+                    placeholder="Choose the kind of help",
+                    options=kinds,
+                ),
+            ),
+            InputBlock(
+                block_id=ids.SIZE_BLOCK,
+                label="How big is it?",
+                element=RadioButtonsElement(action_id=ids.SIZE_INPUT, options=sizes),
+            ),
+            InputBlock(
+                block_id=ids.NEEDED_BY_BLOCK,
+                label="Needed by",
+                hint="In your own time zone. Leave it empty if there's no deadline.",
+                optional=True,
+                element=DateTimePickerElement(action_id=ids.NEEDED_BY_INPUT),
+            ),
+            InputBlock(
+                block_id=ids.CHANNEL_BLOCK,
+                label="Where should it go?",
+                hint="Leave it as it is for the usual help channel.",
+                optional=True,
+                element=ConversationSelectElement(
+                    action_id=ids.CHANNEL_INPUT,
+                    initial_conversation=default_channel,
+                    filter=ConversationFilter(include=["public", "private"]),
+                ),
+            ),
+        ],
+    )
+    return view.to_dict()
+
+
+def read_ask_form(view: dict[str, Any]) -> RequestDraft:
+    """Read the submitted state, tolerating anything missing or malformed: a field Slack did not
+    send (or sent garbage for) reads as empty, and validation then says what is missing."""
+    values = view.get("state", {}).get("values", {}) if isinstance(view, dict) else {}
+
+    def element(block_id: str, action_id: str) -> dict[str, Any]:
+        block = values.get(block_id) if isinstance(values, dict) else None
+        found = block.get(action_id) if isinstance(block, dict) else None
+        return found if isinstance(found, dict) else {}
+
+    def text(block_id: str, action_id: str) -> str:
+        value = element(block_id, action_id).get("value")
+        return value if isinstance(value, str) else ""
+
+    def selected(block_id: str, action_id: str) -> str | None:
+        option = element(block_id, action_id).get("selected_option")
+        value = option.get("value") if isinstance(option, dict) else None
+        return value if isinstance(value, str) else None
+
+    kind_value = selected(ids.KIND_BLOCK, ids.KIND_INPUT)
+    size_value = selected(ids.SIZE_BLOCK, ids.SIZE_INPUT)
+    stamp = element(ids.NEEDED_BY_BLOCK, ids.NEEDED_BY_INPUT).get("selected_date_time")
+    channel = element(ids.CHANNEL_BLOCK, ids.CHANNEL_INPUT).get("selected_conversation")
+    return RequestDraft(
+        what=text(ids.WHAT_BLOCK, ids.WHAT_INPUT),
+        why=text(ids.WHY_BLOCK, ids.WHY_INPUT),
+        kind=HelpKind(kind_value) if kind_value in HelpKind._value2member_map_ else None,
+        size=RequestSize(size_value) if size_value in RequestSize._value2member_map_ else None,
+        needed_by=(
+            datetime.fromtimestamp(stamp, UTC)
+            if isinstance(stamp, int) and not isinstance(stamp, bool) and 0 < stamp < 2**37
+            else None
+        ),
+        channel=channel if isinstance(channel, str) and channel else None,
+    )
+
+
+def field_errors(errors: dict[str, str]) -> dict[str, str]:
+    """Map a draft's field errors to the modal's block ids, for `response_action: errors`."""
+    return {ids.FIELD_BLOCKS[field]: message for field, message in errors.items()}

@@ -1,0 +1,34 @@
+"""Small helpers for Slack's text formats."""
+
+from datetime import UTC, datetime
+
+
+def escape(text: str) -> str:
+    """Escape user text for mrkdwn, so typed `<!channel>` or `<@U…>` stays literal text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack_date(moment: datetime, token: str = "{date_short_pretty} at {time}") -> str:
+    """A date every reader sees in their own timezone; the fallback is UTC."""
+    fallback = moment.astimezone(UTC).strftime("%a %d %b %Y, %H:%M UTC")
+    return f"<!date^{int(moment.timestamp())}^{token}|{fallback}>"
+
+
+def chunks(text: str, limit: int) -> list[str]:
+    """Split text into pieces of at most `limit` characters, at line or word breaks if possible."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        if cut < limit // 2:
+            cut = text.rfind(" ", 0, limit)
+        if cut < limit // 2:
+            cut = limit
+        pieces.append(text[:cut])
+        text = text[cut:].lstrip("\n ") if cut < len(text) else ""
+    if text or not pieces:
+        pieces.append(text)
+    return pieces
+
+
+def truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,19 @@
+"""What the listeners share: settings, a session factory, the clock and the Slack port."""
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.slack.gateway import SlackGateway
+
+
+@dataclass(frozen=True)
+class Deps:
+    settings: Settings
+    # Listeners open one session per use case; Bolt runs them after middleware has returned, so
+    # a session cannot be opened around the request in a middleware.
+    sessions: sessionmaker[Session]
+    clock: Clock
+    slack: SlackGateway

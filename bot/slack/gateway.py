@@ -1,0 +1,70 @@
+"""The Slack port the services use, made of Web API calls and the Block Kit builders."""
+
+import logging
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.domain.requests import RequestCard
+from bot.services.ports import MessageRef, PostedMessage, SlackError
+from bot.slack.blocks import messages
+
+log = logging.getLogger(__name__)
+
+
+class SlackGateway:
+    def __init__(self, client: WebClient, help_channel: str) -> None:
+        self._client = client
+        self._help_channel = help_channel
+
+    def post_request(self, card: RequestCard) -> PostedMessage:
+        text, blocks = messages.request_message(card)
+        response = self._call("chat_postMessage", channel=card.channel, text=text, blocks=blocks)
+        return PostedMessage(channel=response["channel"], ts=response["ts"])
+
+    def permalink(self, message: PostedMessage) -> str | None:
+        response = self._call("chat_getPermalink", channel=message.channel, message_ts=message.ts)
+        return response.get("permalink")
+
+    def tell_posted(
+        self,
+        card: RequestCard,
+        message: PostedMessage,
+        permalink: str | None,
+        replace: MessageRef | None,
+    ) -> None:
+        text, blocks = messages.posted_notice(card, message.channel, permalink)
+        self._say(card.asker_id, text, blocks, replace)
+
+    def tell_post_failed(
+        self, card: RequestCard, error_code: str, replace: MessageRef | None
+    ) -> None:
+        text, blocks = messages.post_failed_notice(card, error_code, self._help_channel)
+        self._say(card.asker_id, text, blocks, replace)
+
+    def _say(
+        self, user_id: str, text: str, blocks: list[dict[str, Any]], replace: MessageRef | None
+    ) -> None:
+        if replace is not None:
+            self._call("chat_update", channel=replace.channel, ts=replace.ts, text=text, blocks=blocks)
+        else:
+            # A user ID as the channel posts in the app's DM with that person (Messages tab).
+            self._call("chat_postMessage", channel=user_id, text=text, blocks=blocks)
+
+    def _call(self, method: str, **kwargs: Any) -> Any:
+        try:
+            return getattr(self._client, method)(**kwargs)
+        except SlackApiError as error:
+            status = error.response.status_code
+            # Past the retries, a 429 or 5xx body is often Slack's edge HTML, not an error code.
+            if status == 429:
+                code = "ratelimited"
+            elif status >= 500:
+                code = f"http_{status}"
+            else:
+                code = str(error.response.get("error") or f"http_{status}")
+            raise SlackError(code) from error
+        except (SlackClientError, OSError) as error:
+            log.warning("Slack unreachable for %s: %r", method, error)
+            raise SlackError("connection_error") from error

@@ -1,0 +1,70 @@
+"""Query functions: the SQL the services need, in one place."""
+
+from datetime import datetime
+
+from sqlalchemy import or_, select, true, update
+from sqlalchemy.orm import Session
+
+from bot.domain.requests import Delivery
+from db.models import HelpRequest
+
+
+def get_request(session: Session, request_id: int) -> HelpRequest | None:
+    return session.get(HelpRequest, request_id)
+
+
+def claim_delivery(
+    session: Session,
+    request_id: int,
+    asker_id: str | None,
+    now: datetime,
+    stale_before: datetime,
+) -> bool:
+    """Mark a request as being posted, unless it is posted or another attempt is under way.
+
+    One conditional UPDATE, so two clicks of *Try again* (or a click racing a retry job) can never
+    both post: the database lets exactly one of them flip the row. An attempt that claimed the row
+    and then died is taken over once its claim is older than `stale_before`. `asker_id` None
+    claims on nobody's behalf (the recovery job).
+    """
+    owner = HelpRequest.asker_id == asker_id if asker_id is not None else true()
+    result = session.execute(
+        update(HelpRequest)
+        .where(
+            HelpRequest.id == request_id,
+            owner,
+            or_(
+                HelpRequest.delivery.in_([Delivery.PENDING, Delivery.FAILED]),
+                (HelpRequest.delivery == Delivery.POSTING)
+                & (HelpRequest.delivery_claimed_at < stale_before),
+            ),
+        )
+        .values(delivery=Delivery.POSTING, delivery_claimed_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def requests_by_asker(session: Session, team_id: str, asker_id: str) -> list[HelpRequest]:
+    return list(
+        session.scalars(
+            select(HelpRequest)
+            .where(HelpRequest.team_id == team_id, HelpRequest.asker_id == asker_id)
+            .order_by(HelpRequest.created_at.desc())
+        )
+    )
+
+
+def stalled_deliveries(session: Session, stale_before: datetime, limit: int) -> list[int]:
+    """Requests whose post attempt claimed them and never finished (the process died)."""
+    return list(
+        session.scalars(
+            select(HelpRequest.id)
+            .where(
+                HelpRequest.delivery == Delivery.POSTING,
+                HelpRequest.delivery_claimed_at < stale_before,
+            )
+            .order_by(HelpRequest.id)
+            .limit(limit)
+        )
+    )
