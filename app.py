@@ -5,6 +5,7 @@ import sys
 
 from dotenv import load_dotenv
 from slack_bolt.error import BoltError
+from slack_sdk.errors import SlackClientError
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import SettingsError, load_settings
@@ -50,6 +51,12 @@ def main() -> int:
             file=sys.stderr,
         )
         return 2
+    except (SlackClientError, OSError) as error:
+        print(
+            f"reciprocity: could not reach Slack at SLACK_API_URL ({settings.api_url}): {error}",
+            file=sys.stderr,
+        )
+        return 2
 
     scheduler = build_scheduler(deps)
     scheduler.start()
@@ -59,7 +66,7 @@ def main() -> int:
 
             SocketModeHandler(app, settings.app_token).start()
         else:
-            serve(app, "0.0.0.0", settings.port)  # noqa: S104 - Slack must reach it
+            serve(app, "0.0.0.0", settings.port)
     finally:
         scheduler.shutdown(wait=False)
         engine.dispose()

@@ -169,7 +169,9 @@ def test_a_long_request_is_split_within_slacks_section_limit(
     what = ("& " * 999) + "end"  # 2,001 chars, 5,000+ once & is escaped
     driver.view_submission(view, answers(clock, **{ids.WHAT_INPUT: what[:2000]}), user_id=ASKER_ID)
     _, message = find_message(fake_slack, HELP_CHANNEL_ID, "is asking for help")
-    sections = [b["text"]["text"] for b in message["blocks"] if b["type"] == "section" and "text" in b]
+    sections = [
+        b["text"]["text"] for b in message["blocks"] if b["type"] == "section" and "text" in b
+    ]
     assert all(len(text) <= 3000 for text in sections)
     assert len(sections) >= 3
 
@@ -263,7 +265,9 @@ def test_a_refused_post_is_kept_and_explained(
     dm_channel = fake_slack.dm_channel_id(ASKER_ID)
     _, notice = find_message(fake_slack, dm_channel, "couldn't post your request")
     assert advice in notice["text"]
-    buttons = [e["action_id"] for b in notice["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    buttons = [
+        e["action_id"] for b in notice["blocks"] if b["type"] == "actions" for e in b["elements"]
+    ]
     assert buttons == [ids.RETRY_POST, ids.POST_TO_HELP_CHANNEL]
 
 
@@ -302,7 +306,11 @@ def test_try_again_after_inviting_posts_once_and_updates_the_notice(
             channel_id=dm_channel,
         )
 
-    posts = [c for c in fake_slack.calls_to("chat.postMessage") if c.args["channel"] == PRIVATE_CHANNEL_ID]
+    posts = [
+        c
+        for c in fake_slack.calls_to("chat.postMessage")
+        if c.args["channel"] == PRIVATE_CHANNEL_ID
+    ]
     assert sum(1 for c in posts if c.http_status == 200) == 2  # the refused one, then one success
     find_message(fake_slack, PRIVATE_CHANNEL_ID, "is asking for help")
     session.expire_all()
@@ -354,7 +362,9 @@ def test_only_the_asker_can_post_it_again(open_ask_modal, driver, fake_slack, se
     assert ephemeral.args["text"] == "Only the person who asked can post this request."
     session.expire_all()
     assert stored(session)[0].delivery == Delivery.FAILED
-    assert not [c for c in fake_slack.calls_to("chat.postMessage") if c.args["channel"] == HELP_CHANNEL_ID]
+    assert not [
+        c for c in fake_slack.calls_to("chat.postMessage") if c.args["channel"] == HELP_CHANNEL_ID
+    ]
 
 
 @pytest.mark.parametrize("value", ["", "12abc", "-1"])

@@ -585,7 +585,53 @@ def bolt_app(fake_slack: FakeSlack) -> tuple[App, dict[str, Any]]:
         seen["retry"] = request.headers.get("x-slack-retry-num")
         client.chat_postMessage(channel=event["channel"], text="Hello!", thread_ts=event["ts"])
 
+    @app.view_closed("ask")
+    def closed(ack: Ack, body: dict) -> None:
+        seen["closed"] = body  # before ack(): dispatch returns as soon as ack() runs
+        ack()
+
+    @app.shortcut("save_question")
+    def shortcut(ack: Ack, shortcut: dict) -> None:
+        seen["shortcut"] = shortcut  # before ack(): dispatch returns as soon as ack() runs
+        ack()
+
+    @app.action("level")
+    def picked(ack: Ack, body: dict, action: dict) -> None:
+        seen["picked"] = (
+            body["container"],
+            action,
+        )  # before ack(): dispatch returns as soon as ack() runs
+        ack()
+
     return app, seen
+
+
+def test_bolt_app_receives_close_shortcut_and_view_action(
+    fake_slack: FakeSlack, bolt_app: tuple[App, dict]
+):
+    app, seen = bolt_app
+    driver = SlackDriver(SIGNING_SECRET, app=app)
+    view = WebClient(token=BOT_TOKEN, base_url=fake_slack.base_url).views_open(
+        trigger_id=driver.new_trigger_id(), view=modal(notify_on_close=True)
+    )["view"]
+
+    assert driver.view_closed(view, user_id=ASKER_ID).status == 200
+    assert seen["closed"]["view"]["id"] == view["id"]
+    assert seen["closed"]["is_cleared"] is False
+
+    message = {"type": "message", "text": "how?", "user": ASKER_ID, "ts": "1700000000.000200"}
+    shortcut = driver.message_shortcut(
+        "save_question", user_id=ASKER_ID, channel_id=HELP_CHANNEL_ID, message=message
+    )
+    assert shortcut.status == 200
+    assert seen["shortcut"]["message"]["text"] == "how?"
+    assert seen["shortcut"]["channel"]["id"] == HELP_CHANNEL_ID
+
+    assert driver.block_action("level", user_id=ASKER_ID, view=view, selected="high").status == 200
+    container, action = seen["picked"]
+    assert container == {"type": "view", "view_id": view["id"]}
+    assert action["type"] == "static_select"
+    assert action["selected_option"]["value"] == "high"
 
 
 def test_bolt_app_in_process_round_trip(fake_slack: FakeSlack, bolt_app: tuple[App, dict]):

@@ -64,7 +64,8 @@ def submit_request(
 ) -> DeliveryResult:
     """Store a validated draft, then post it. The request is committed before Slack is called,
     so a refusal or a crash mid-post never loses what the asker wrote."""
-    assert draft.kind is not None and draft.size is not None, "validate_draft first"
+    if draft.kind is None or draft.size is None:
+        raise ValueError("validate_draft first: kind and size are required")
     now = clock()
     request = HelpRequest(
         team_id=team_id,
@@ -85,7 +86,10 @@ def submit_request(
     session.commit()
     log.info(
         "request %s stored for %s in team %s, posting to %s",
-        request.id, asker_id, team_id, request.destination_channel,
+        request.id,
+        asker_id,
+        team_id,
+        request.destination_channel,
     )
     return _deliver(session, slack, request, clock, replace=None)
 
@@ -161,15 +165,14 @@ def _deliver(
     try:
         posted = slack.post_request(card)
     except SlackError as error:
+        code = error.code
         request.delivery = Delivery.FAILED
-        request.delivery_error = error.code
+        request.delivery_error = code
         request.updated_at = clock()
         session.commit()
-        log.warning(
-            "request %s could not be posted to %s: %s", card.id, card.channel, error.code
-        )
-        _tell(lambda: slack.tell_post_failed(card, error.code, replace), card)
-        return DeliveryResult(Outcome.FAILED, card.id, error_code=error.code)
+        log.warning("request %s could not be posted to %s: %s", card.id, card.channel, code)
+        _tell(lambda: slack.tell_post_failed(card, code, replace), card)
+        return DeliveryResult(Outcome.FAILED, card.id, error_code=code)
 
     now = clock()
     request.delivery = Delivery.POSTED
@@ -197,4 +200,3 @@ def _tell(send: Callable[[], None], card: RequestCard) -> None:
         send()
     except SlackError as error:
         log.warning("could not tell %s about request %s: %s", card.asker_id, card.id, error.code)
-

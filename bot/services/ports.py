@@ -34,7 +34,10 @@ class SlackPort(Protocol):
     def permalink(self, message: PostedMessage) -> str | None: ...
 
     def tell_posted(
-        self, card: RequestCard, message: PostedMessage, permalink: str | None,
+        self,
+        card: RequestCard,
+        message: PostedMessage,
+        permalink: str | None,
         replace: MessageRef | None,
     ) -> None: ...
 

@@ -47,7 +47,9 @@ class SlackGateway:
         self, user_id: str, text: str, blocks: list[dict[str, Any]], replace: MessageRef | None
     ) -> None:
         if replace is not None:
-            self._call("chat_update", channel=replace.channel, ts=replace.ts, text=text, blocks=blocks)
+            self._call(
+                "chat_update", channel=replace.channel, ts=replace.ts, text=text, blocks=blocks
+            )
         else:
             # A user ID as the channel posts in the app's DM with that person (Messages tab).
             self._call("chat_postMessage", channel=user_id, text=text, blocks=blocks)

@@ -108,13 +108,15 @@ def ask_modal(*, default_channel: str, what: str = "") -> dict[str, Any]:
     return view.to_dict()
 
 
-def read_ask_form(view: dict[str, Any]) -> RequestDraft:
+def read_ask_form(view: Any) -> RequestDraft:
     """Read the submitted state, tolerating anything missing or malformed: a field Slack did not
     send (or sent garbage for) reads as empty, and validation then says what is missing."""
-    values = view.get("state", {}).get("values", {}) if isinstance(view, dict) else {}
+    state = view.get("state") if isinstance(view, dict) else None
+    values = state.get("values") if isinstance(state, dict) else None
+    values = values if isinstance(values, dict) else {}
 
     def element(block_id: str, action_id: str) -> dict[str, Any]:
-        block = values.get(block_id) if isinstance(values, dict) else None
+        block = values.get(block_id)
         found = block.get(action_id) if isinstance(block, dict) else None
         return found if isinstance(found, dict) else {}
 

@@ -23,7 +23,10 @@ def request_message(card: RequestCard) -> tuple[str, list[dict[str, Any]]]:
     what = escape(card.what)
     blocks: list[Any] = [
         SectionBlock(text=MarkdownTextObject(text=f"*<@{card.asker_id}> is asking for help*")),
-        *(SectionBlock(text=MarkdownTextObject(text=piece)) for piece in chunks(what, _SECTION_LIMIT)),
+        *(
+            SectionBlock(text=MarkdownTextObject(text=piece))
+            for piece in chunks(what, _SECTION_LIMIT)
+        ),
     ]
     fields = []
     if card.why:
@@ -40,10 +43,14 @@ def request_message(card: RequestCard) -> tuple[str, list[dict[str, Any]]]:
     return text, [block.to_dict() for block in blocks]
 
 
-def posted_notice(card: RequestCard, channel: str, permalink: str | None) -> tuple[str, list[dict[str, Any]]]:
+def posted_notice(
+    card: RequestCard, channel: str, permalink: str | None
+) -> tuple[str, list[dict[str, Any]]]:
     where = f"<{permalink}|your request>" if permalink else "your request"
     text = f"I posted {where} in <#{channel}>. I'll let you know when someone offers to help."
-    return text, [SectionBlock(text=MarkdownTextObject(text=f":white_check_mark: {text}")).to_dict()]
+    return text, [
+        SectionBlock(text=MarkdownTextObject(text=f":white_check_mark: {text}")).to_dict()
+    ]
 
 
 # What each refusal means for the asker, and what they can do about it.

@@ -1,0 +1,149 @@
+"""Nothing lost, nothing posted twice: the delivery claim and the stalled-post recovery job."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.domain.requests import Delivery, HelpKind, RequestSize, RequestStatus
+from bot.scheduler import build_scheduler, resume_stalled_job
+from db import queries
+from db.engine import create_db_engine, create_session_factory
+from db.migrate import upgrade
+from db.models import HelpRequest
+from tests.conftest import find_message, scratch_database
+from tests.slack_stand_in.pytest_plugin import ASKER_ID, HELP_CHANNEL_ID
+
+
+def a_request(now, **changes) -> HelpRequest:
+    fields = {
+        "team_id": "T0001",
+        "asker_id": ASKER_ID,
+        "what": "Which dashboard shows the p99 of the checkout API?",
+        "why": "",
+        "help_kind": HelpKind.INFORMATION,
+        "size": RequestSize.QUICK,
+        "needed_by": None,
+        "destination_channel": HELP_CHANNEL_ID,
+        "status": RequestStatus.OPEN,
+        "delivery": Delivery.PENDING,
+        "created_at": now,
+        "updated_at": now,
+    }
+    fields.update(changes)
+    return HelpRequest(**fields)
+
+
+def test_a_claim_is_taken_once(session, clock) -> None:
+    request = a_request(clock())
+    session.add(request)
+    session.commit()
+    now, stale = clock(), clock() - timedelta(minutes=5)
+    assert queries.claim_delivery(session, request.id, ASKER_ID, now, stale)
+    assert not queries.claim_delivery(session, request.id, ASKER_ID, now, stale)
+    assert not queries.claim_delivery(session, request.id, "USOMEONE", now, stale)
+
+
+@pytest.fixture
+def real_sessions(tmp_path):
+    """Sessions on their own connections with real commits, for concurrency."""
+    with scratch_database(tmp_path) as url:
+        engine = create_db_engine(url)
+        upgrade(engine)
+        yield create_session_factory(engine)
+        engine.dispose()
+
+
+def test_concurrent_claims_let_exactly_one_through(real_sessions, clock) -> None:
+    with real_sessions() as session:
+        ids = []
+        for _ in range(20):
+            request = a_request(clock())
+            session.add(request)
+            session.commit()
+            ids.append(request.id)
+
+    for request_id in ids:
+        barrier = threading.Barrier(2)
+        wins: list[bool] = []
+
+        def claim(
+            request_id: int = request_id,
+            barrier: threading.Barrier = barrier,
+            wins: list[bool] = wins,
+        ) -> None:
+            with real_sessions() as session:
+                barrier.wait()
+                won = queries.claim_delivery(
+                    session, request_id, ASKER_ID, clock(), clock() - timedelta(minutes=5)
+                )
+                session.commit()
+                wins.append(won)
+
+        threads = [threading.Thread(target=claim) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert sorted(wins) == [False, True]
+
+
+def test_a_stalled_post_is_finished_by_the_job(deps, session, fake_slack, clock) -> None:
+    stalled = a_request(
+        clock(), delivery=Delivery.POSTING, delivery_claimed_at=clock() - timedelta(minutes=10)
+    )
+    live = a_request(
+        clock(), delivery=Delivery.POSTING, delivery_claimed_at=clock() - timedelta(minutes=1)
+    )
+    session.add_all([stalled, live])
+    session.commit()
+
+    resume_stalled_job(deps)
+
+    ts, _ = find_message(fake_slack, HELP_CHANNEL_ID, "is asking for help")
+    session.expire_all()
+    assert (stalled.delivery, stalled.posted_ts) == (Delivery.POSTED, ts)
+    assert (live.delivery, live.posted_ts) == (Delivery.POSTING, None)
+    find_message(fake_slack, fake_slack.dm_channel_id(ASKER_ID), "I posted")
+
+    resume_stalled_job(deps)  # nothing left to do: no second post
+    assert len([m for (c, _), m in fake_slack.messages.items() if c == HELP_CHANNEL_ID]) == 1
+
+
+def test_the_job_leaves_a_refused_post_for_the_asker(deps, session, fake_slack, clock) -> None:
+    stalled = a_request(
+        clock(), delivery=Delivery.POSTING, delivery_claimed_at=clock() - timedelta(minutes=10)
+    )
+    session.add(stalled)
+    session.commit()
+    fake_slack.fail("chat.postMessage", "channel_not_found")
+
+    resume_stalled_job(deps)
+    resume_stalled_job(deps)  # a failed post waits for the asker's Try again, not the job
+
+    session.expire_all()
+    assert stalled.delivery == Delivery.FAILED
+    assert len(fake_slack.calls_to("chat.postMessage")) == 2  # the attempt and the notice
+
+
+def test_the_scheduler_runs_the_job_every_minute(deps) -> None:
+    job = build_scheduler(deps).get_job("resume_stalled_posts")
+    assert job is not None
+    assert job.trigger.interval == timedelta(minutes=1)
+    assert job.func is resume_stalled_job
+    assert job.args == (deps,)
+
+
+def test_requests_by_asker_newest_first(session, clock) -> None:
+    first = a_request(clock())
+    session.add(first)
+    clock.advance(minutes=1)
+    second = a_request(clock())
+    session.add(second)
+    session.commit()
+    assert [r.id for r in queries.requests_by_asker(session, "T0001", ASKER_ID)] == [
+        second.id,
+        first.id,
+    ]
+    assert session.scalars(select(HelpRequest)).all()

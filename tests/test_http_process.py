@@ -1,0 +1,175 @@
+"""The real process, started the way the README starts it, driven over HTTP like Slack does."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.clock import utc_now
+from bot.slack.blocks import ids
+from db.engine import create_db_engine
+from db.models import HelpRequest
+from tests.conftest import REPO, SIGNING_SECRET, find_message, scratch_database, settings_env
+from tests.slack_stand_in.driver import SlackDriver
+from tests.slack_stand_in.pytest_plugin import ASKER_ID, HELP_CHANNEL_ID
+
+
+@dataclass
+class RunningApp:
+    process: subprocess.Popen[bytes]
+    url: str
+    database_url: str
+    log: Path
+
+    def requests(self) -> list[HelpRequest]:
+        engine = create_db_engine(self.database_url)
+        try:
+            with engine.connect() as connection:
+                return list(connection.execute(select(HelpRequest)))
+        finally:
+            engine.dispose()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start(tmp_path: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    full_env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        # Empty, not absent: a developer's .env must not switch this run to Socket Mode.
+        "SLACK_APP_TOKEN": "",
+        **env,
+    }
+    log = (tmp_path / "app.log").open("wb")
+    return subprocess.Popen(
+        [sys.executable, str(REPO / "app.py")],
+        cwd=tmp_path,
+        env=full_env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+@pytest.fixture
+def running_app(fake_slack, tmp_path) -> Iterator[RunningApp]:
+    port = free_port()
+    with scratch_database(tmp_path) as database_url:
+        process = start(tmp_path, settings_env(fake_slack.base_url, database_url, PORT=str(port)))
+        app = RunningApp(process, f"http://127.0.0.1:{port}", database_url, tmp_path / "app.log")
+        try:
+            wait_until_healthy(app)
+            yield app
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                returncode = process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                raise
+        assert returncode == 0, f"SIGTERM did not stop the app cleanly:\n{app.log.read_text()}"
+
+
+def wait_until_healthy(app: RunningApp, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if app.process.poll() is not None:
+            pytest.fail(f"the app exited with {app.process.returncode}:\n{app.log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{app.url}/healthz", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail(f"the app did not start listening:\n{app.log.read_text()}")
+
+
+def test_ask_submit_and_post_over_real_http(running_app, fake_slack) -> None:
+    driver = SlackDriver(
+        SIGNING_SECRET,
+        url=f"{running_app.url}/slack/events",
+        response_url_base=fake_slack.response_url_base,
+    )
+    assert (
+        driver.slash_command("/ask", "rotate the staging DB password", user_id=ASKER_ID).status
+        == 200
+    )
+    fake_slack.wait_for("views.open")
+    view = list(fake_slack.views.values())[-1]
+
+    needed_by = int((utc_now() + timedelta(days=1)).timestamp())  # a real process, real time
+    response = driver.view_submission(
+        view,
+        {
+            ids.WHAT_INPUT: "How do I rotate the staging DB password without downtime?",
+            ids.KIND_INPUT: "information",
+            ids.SIZE_INPUT: "quick",
+            ids.NEEDED_BY_INPUT: needed_by,
+        },
+        user_id=ASKER_ID,
+    )
+    assert response.status == 200
+    assert response.body == ""
+
+    fake_slack.wait_for("chat.postMessage", count=2, timeout=15)  # the request, then the DM
+    ts, message = find_message(fake_slack, HELP_CHANNEL_ID, "is asking for help")
+    assert "without downtime" in json.dumps(message["blocks"])
+    (request,) = running_app.requests()
+    assert (request.asker_id, request.posted_channel, request.posted_ts) == (
+        ASKER_ID,
+        HELP_CHANNEL_ID,
+        ts,
+    )
+    assert request.delivery == "posted"
+
+
+def test_bad_or_stale_signatures_get_401_and_change_nothing(running_app, fake_slack) -> None:
+    driver = SlackDriver(SIGNING_SECRET, url=f"{running_app.url}/slack/events")
+    body = (
+        "command=%2Fask&text=&user_id=UASKER01&team_id=T0001&channel_id=C0HELP"
+        "&trigger_id=1337.42.abcd&response_url=http%3A%2F%2F127.0.0.1%2Fx"
+    )
+    content_type = "application/x-www-form-urlencoded"
+    forged = driver.send_raw(body, content_type=content_type, signature="v0=" + "0" * 64)
+    stale = driver.send_raw(body, content_type=content_type, timestamp=int(time.time()) - 600)
+    wrong_secret = SlackDriver("0" * 32, url=f"{running_app.url}/slack/events").send_raw(
+        body, content_type=content_type
+    )
+
+    assert (forged.status, stale.status, wrong_secret.status) == (401, 401, 401)
+    time.sleep(0.3)  # anything a listener would have done in the background
+    assert fake_slack.calls_to("views.open") == []
+    assert running_app.requests() == []
+
+
+def test_a_refused_token_stops_the_app_with_one_sentence(fake_slack, tmp_path) -> None:
+    env = settings_env(
+        fake_slack.base_url, f"sqlite:///{tmp_path / 'r.db'}", SLACK_BOT_TOKEN="xoxb-revoked"
+    )
+    process = start(tmp_path, env)
+    assert process.wait(timeout=60) == 2
+    output = (tmp_path / "app.log").read_text()
+    assert "reciprocity: Slack refused SLACK_BOT_TOKEN" in output
+    assert "Traceback" not in output
+
+
+def test_unreachable_slack_stops_the_app_with_one_sentence(tmp_path) -> None:
+    env = settings_env(f"http://127.0.0.1:{free_port()}/api/", f"sqlite:///{tmp_path / 'u.db'}")
+    process = start(tmp_path, env)
+    assert process.wait(timeout=90) == 2
+    output = (tmp_path / "app.log").read_text()
+    assert "reciprocity: could not reach Slack at SLACK_API_URL" in output
+    assert "Traceback" not in output
