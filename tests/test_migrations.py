@@ -1,5 +1,9 @@
 """The migrations are the schema: they must build exactly the models, and undo cleanly."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -8,7 +12,7 @@ from sqlalchemy import inspect
 from db.engine import create_db_engine
 from db.migrate import downgrade, upgrade
 from db.models import Base
-from tests.conftest import scratch_database
+from tests.conftest import REPO, scratch_database
 
 
 @pytest.fixture
@@ -39,3 +43,24 @@ def test_upgrade_is_idempotent(empty_engine) -> None:
     upgrade(empty_engine)
     with empty_engine.connect() as connection:
         assert MigrationContext.configure(connection).get_current_revision() is not None
+
+
+def test_the_operators_command_migrates_alone(tmp_path) -> None:
+    with scratch_database(tmp_path) as url:
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DATABASE_URL": url}
+
+        def run(*args: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [sys.executable, "-m", "db", *args],
+                cwd=REPO,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=True,
+            )
+
+        run("upgrade")
+        assert "0001 (head)" in run("current").stdout
+        run("downgrade", "base")
+        assert "(head)" not in run("current").stdout
