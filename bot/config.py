@@ -22,6 +22,12 @@ DEFAULT_API_URL = "https://slack.com/api/"
 _SETTINGS_PAGE = "your app's page at https://api.slack.com/apps"
 
 
+@dataclass(frozen=True)
+class SupportResource:
+    label: str
+    url: str
+
+
 class SettingsError(Exception):
     """A setting is missing or malformed; the message is meant for a person."""
 
@@ -36,6 +42,8 @@ class Settings:
     help_channel: str
     log_level: int
     port: int
+    allow_anonymous: bool = False
+    support_resources: tuple[SupportResource, ...] = ()
 
     @property
     def socket_mode(self) -> bool:
@@ -140,6 +148,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:
         raise SettingsError(f"PORT must be a TCP port number (1-65535), not {port_text!r}.")
 
+    allow_anonymous = _flag(env, "ALLOW_ANONYMOUS_ASKS")
+    support_resources = _support_resources(_get(env, "SUPPORT_RESOURCES"))
+
     return Settings(
         bot_token=bot_token,
         signing_secret=signing_secret or "",
@@ -149,4 +160,30 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         help_channel=help_channel,
         log_level=log_level,
         port=int(port_text),
+        allow_anonymous=allow_anonymous,
+        support_resources=support_resources,
     )
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    value = (_get(env, name) or "false").lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be true or false, not {value!r}.")
+
+
+def _support_resources(value: str | None) -> tuple[SupportResource, ...]:
+    if value is None:
+        return ()
+    resources = []
+    for item in filter(None, (part.strip() for part in value.split(";"))):
+        label, _, url = (piece.strip() for piece in item.partition("|"))
+        if not label or not re.fullmatch(r"https?://\S+", url):
+            raise SettingsError(
+                "SUPPORT_RESOURCES must list label|https://link pairs separated by ';', e.g. "
+                f"'Employee Assistance Programme|https://eap.example.com'; {item!r} is not one."
+            )
+        resources.append(SupportResource(label, url))
+    return tuple(resources)

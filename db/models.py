@@ -4,7 +4,17 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import Enum, Index, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Enum,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bot.domain.requests import Delivery, HelpKind, RequestSize, RequestStatus
@@ -48,6 +58,9 @@ class HelpRequest(Base):
     size: Mapped[RequestSize] = mapped_column(_enum(RequestSize))
     needed_by: Mapped[datetime | None]
     destination_channel: Mapped[str] = mapped_column(String(32))
+    recipient_id: Mapped[str | None] = mapped_column(String(32))
+    anonymous: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    source_permalink: Mapped[str | None] = mapped_column(String(512))
     status: Mapped[RequestStatus] = mapped_column(_enum(RequestStatus))
     delivery: Mapped[Delivery] = mapped_column(_enum(Delivery))
     delivery_error: Mapped[str | None] = mapped_column(String(64))
@@ -63,3 +76,20 @@ class HelpRequest(Base):
         UniqueConstraint("posted_channel", "posted_ts"),
         Index("ix_help_requests_asker", "team_id", "asker_id", "created_at"),
     )
+
+
+class SlackUser(Base):
+    """What the app knows of a Slack user, cached from users.info so /ask needs no extra call."""
+
+    __tablename__ = "slack_users"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    real_name: Mapped[str] = mapped_column(String(255))
+    tz: Mapped[str | None] = mapped_column(String(64))
+    tz_offset: Mapped[int] = mapped_column(Integer)
+    is_bot: Mapped[bool] = mapped_column(Boolean)
+    is_deleted: Mapped[bool] = mapped_column(Boolean)
+    is_admin: Mapped[bool] = mapped_column(Boolean)
+    is_owner: Mapped[bool] = mapped_column(Boolean)
+    fetched_at: Mapped[datetime]

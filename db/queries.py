@@ -1,12 +1,14 @@
 """Query functions: the SQL the services need, in one place."""
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import or_, select, true, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.domain.requests import Delivery
-from db.models import HelpRequest
+from bot.domain.requests import Delivery, RequestStatus
+from db.models import HelpRequest, SlackUser
 
 
 def get_request(session: Session, request_id: int) -> HelpRequest | None:
@@ -32,6 +34,7 @@ def claim_delivery(
         update(HelpRequest)
         .where(
             HelpRequest.id == request_id,
+            HelpRequest.status == RequestStatus.OPEN,
             owner,
             or_(
                 HelpRequest.delivery.in_([Delivery.PENDING, Delivery.FAILED]),
@@ -68,3 +71,23 @@ def stalled_deliveries(session: Session, stale_before: datetime, limit: int) -> 
             .limit(limit)
         )
     )
+
+
+def get_slack_user(session: Session, team_id: str, user_id: str) -> SlackUser | None:
+    return session.get(SlackUser, (team_id, user_id))
+
+
+def upsert_slack_user(session: Session, values: dict[str, Any]) -> None:
+    """Insert or refresh a cached user in one statement, so two concurrent refreshes of the same
+    person cannot collide on the primary key."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(SlackUser).values(**values)
+    keys = {"team_id", "user_id"}
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=sorted(keys),
+            set_={name: statement.excluded[name] for name in values if name not in keys},
+        )
+    )
+    session.expire_all()

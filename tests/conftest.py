@@ -108,8 +108,16 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def settings(fake_slack: FakeSlack) -> Settings:
-    return load_settings(settings_env(fake_slack.base_url, "sqlite:///unused.db"))
+def settings_overrides() -> dict[str, str]:
+    """Extra environment for the app under test; a test module overrides this fixture."""
+    return {}
+
+
+@pytest.fixture
+def settings(fake_slack: FakeSlack, settings_overrides: dict[str, str]) -> Settings:
+    return load_settings(
+        settings_env(fake_slack.base_url, "sqlite:///unused.db", **settings_overrides)
+    )
 
 
 @pytest.fixture
@@ -163,3 +171,14 @@ def find_message(fake: FakeSlack, channel: str, contains: str) -> tuple[str, dic
     ]
     assert len(found) == 1, f"expected one message with {contains!r} in {channel}: {found}"
     return found[0]
+
+
+def submit_and_post(driver: SlackDriver, fake: FakeSlack, view: dict, values: dict, user_id: str):
+    """Submit the /ask form and, if the coaching review comes back, press *Post as it is*: for
+    tests about posting rather than coaching. Returns the form's own response."""
+    response = driver.view_submission(view, values, user_id=user_id)
+    body = response.json() if response.body else {}
+    if body.get("response_action") == "update":
+        shown = fake.apply_view_response(view["id"], body)
+        driver.view_submission(shown, {}, user_id=user_id)
+    return response

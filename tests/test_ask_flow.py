@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from bot.domain.requests import Delivery, HelpKind, RequestSize, RequestStatus
 from bot.slack.blocks import ids
 from db.models import HelpRequest
-from tests.conftest import find_message
+from tests.conftest import find_message, submit_and_post
 from tests.slack_stand_in.pytest_plugin import (
     ARCHIVED_CHANNEL_ID,
     ASKER_ID,
@@ -20,13 +20,16 @@ from tests.slack_stand_in.pytest_plugin import (
     TEAM_ID,
 )
 
-WHAT = "A second pair of eyes on the retry logic in billing-sync PR #412"
+WHAT = (
+    "Could someone review the retry logic in billing-sync PR #412: "
+    "is backing off per customer enough?"
+)
 
 
 def answers(clock, **changes):
     values = {
         ids.WHAT_INPUT: WHAT,
-        ids.WHY_INPUT: "It's the last blocker before Thursday's release",
+        ids.WHY_INPUT: "It's the last blocker before Thursday's release to customers",
         ids.KIND_INPUT: HelpKind.FEEDBACK.value,
         ids.SIZE_INPUT: RequestSize.HALF_HOUR.value,
         ids.NEEDED_BY_INPUT: int((clock() + timedelta(days=1)).timestamp()),
@@ -113,7 +116,7 @@ def test_valid_submission_is_stored_posted_and_confirmed(
     (request,) = stored(session)
     assert (request.team_id, request.asker_id) == (TEAM_ID, ASKER_ID)
     assert request.what == WHAT
-    assert request.why == "It's the last blocker before Thursday's release"
+    assert request.why == "It's the last blocker before Thursday's release to customers"
     assert (request.help_kind, request.size) == (HelpKind.FEEDBACK, RequestSize.HALF_HOUR)
     assert int(request.needed_by.timestamp()) == needed_by
     assert request.destination_channel == HELP_CHANNEL_ID
@@ -141,8 +144,12 @@ def test_the_asker_chooses_the_channel(open_ask_modal, driver, fake_slack, sessi
 
 def test_optional_fields_can_be_left_empty(open_ask_modal, driver, fake_slack, session, clock):
     view = open_ask_modal()
-    driver.view_submission(
-        view, answers(clock, **{ids.WHY_INPUT: None, ids.NEEDED_BY_INPUT: None}), user_id=ASKER_ID
+    submit_and_post(
+        driver,
+        fake_slack,
+        view,
+        answers(clock, **{ids.WHY_INPUT: None, ids.NEEDED_BY_INPUT: None}),
+        ASKER_ID,
     )
     (request,) = stored(session)
     assert (request.why, request.needed_by) == ("", None)
@@ -154,7 +161,7 @@ def test_optional_fields_can_be_left_empty(open_ask_modal, driver, fake_slack, s
 def test_typed_mentions_and_markup_stay_literal(open_ask_modal, driver, fake_slack, clock):
     view = open_ask_modal()
     what = "<!channel> can someone explain <https://evil.example|this link> & the rest?"
-    driver.view_submission(view, answers(clock, **{ids.WHAT_INPUT: what}), user_id=ASKER_ID)
+    submit_and_post(driver, fake_slack, view, answers(clock, **{ids.WHAT_INPUT: what}), ASKER_ID)
     _, message = find_message(fake_slack, HELP_CHANNEL_ID, "is asking for help")
     shown = message["text"] + json.dumps(message["blocks"])
     assert "<!channel>" not in shown
@@ -167,7 +174,9 @@ def test_a_long_request_is_split_within_slacks_section_limit(
 ):
     view = open_ask_modal()
     what = ("& " * 999) + "end"  # 2,001 chars, 5,000+ once & is escaped
-    driver.view_submission(view, answers(clock, **{ids.WHAT_INPUT: what[:2000]}), user_id=ASKER_ID)
+    submit_and_post(
+        driver, fake_slack, view, answers(clock, **{ids.WHAT_INPUT: what[:2000]}), ASKER_ID
+    )
     _, message = find_message(fake_slack, HELP_CHANNEL_ID, "is asking for help")
     sections = [
         b["text"]["text"] for b in message["blocks"] if b["type"] == "section" and "text" in b
@@ -263,7 +272,7 @@ def test_a_refused_post_is_kept_and_explained(
     assert request.posted_ts is None
     assert request.what == WHAT
     dm_channel = fake_slack.dm_channel_id(ASKER_ID)
-    _, notice = find_message(fake_slack, dm_channel, "couldn't post your request")
+    _, notice = find_message(fake_slack, dm_channel, "couldn't send your request")
     assert advice in notice["text"]
     buttons = [
         e["action_id"] for b in notice["blocks"] if b["type"] == "actions" for e in b["elements"]
@@ -277,7 +286,7 @@ def test_deleted_channel(open_ask_modal, driver, fake_slack, session, clock) -> 
     driver.view_submission(view, answers(clock), user_id=ASKER_ID)
     assert stored(session)[0].delivery_error == "channel_not_found"
     _, notice = find_message(
-        fake_slack, fake_slack.dm_channel_id(ASKER_ID), "couldn't post your request"
+        fake_slack, fake_slack.dm_channel_id(ASKER_ID), "couldn't send your request"
     )
     assert "can't find" in notice["text"]
     # Already the help channel: no point offering to post there instead.
@@ -292,7 +301,7 @@ def test_try_again_after_inviting_posts_once_and_updates_the_notice(
         view, answers(clock, **{ids.CHANNEL_INPUT: PRIVATE_CHANNEL_ID}), user_id=ASKER_ID
     )
     dm_channel = fake_slack.dm_channel_id(ASKER_ID)
-    notice_ts, notice = find_message(fake_slack, dm_channel, "couldn't post your request")
+    notice_ts, notice = find_message(fake_slack, dm_channel, "couldn't send your request")
     request_id = str(stored(session)[0].id)
 
     fake_slack.add_channel(PRIVATE_CHANNEL_ID, name="secret", is_private=True, is_member=True)
@@ -332,7 +341,7 @@ def test_post_in_the_help_channel_instead(open_ask_modal, driver, fake_slack, se
         view, answers(clock, **{ids.CHANNEL_INPUT: ARCHIVED_CHANNEL_ID}), user_id=ASKER_ID
     )
     dm_channel = fake_slack.dm_channel_id(ASKER_ID)
-    ts, notice = find_message(fake_slack, dm_channel, "couldn't post your request")
+    ts, notice = find_message(fake_slack, dm_channel, "couldn't send your request")
     driver.block_action(
         ids.POST_TO_HELP_CHANNEL,
         user_id=ASKER_ID,
@@ -359,7 +368,7 @@ def test_only_the_asker_can_post_it_again(open_ask_modal, driver, fake_slack, se
     )
     (ephemeral,) = fake_slack.calls_to("chat.postEphemeral")
     assert ephemeral.args["user"] == HELPER_1_ID
-    assert ephemeral.args["text"] == "Only the person who asked can post this request."
+    assert ephemeral.args["text"] == "Only the person who asked can change this request."
     session.expire_all()
     assert stored(session)[0].delivery == Delivery.FAILED
     assert not [
@@ -415,7 +424,7 @@ def test_slack_down_after_retries_keeps_the_request(
     assert request.delivery == Delivery.FAILED
     assert request.delivery_error == "http_503"
     _, notice = find_message(
-        fake_slack, fake_slack.dm_channel_id(ASKER_ID), "couldn't post your request"
+        fake_slack, fake_slack.dm_channel_id(ASKER_ID), "couldn't send your request"
     )
     assert "Try again" in notice["text"]
     # Nothing reached the channel, so nothing can be there twice after a retry.

@@ -6,7 +6,7 @@ import pytest
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.domain.requests import WHAT_MAX_CHARS, HelpKind, RequestCard, RequestSize
+from bot.domain.requests import WHAT_MAX_CHARS, HelpKind, RequestCard, RequestDraft, RequestSize
 from bot.slack.blocks import ids
 from bot.slack.blocks.ask_modal import ask_modal, read_ask_form
 from bot.slack.blocks.messages import post_failed_notice, request_message
@@ -34,7 +34,7 @@ def assert_valid_blocks(blocks: list[dict]) -> None:
 
 
 def test_modal_is_a_valid_view_within_limits() -> None:
-    view = ask_modal(default_channel="C0HELP", what="x" * (WHAT_MAX_CHARS + 50))
+    view = ask_modal(default_channel="C0HELP", draft=RequestDraft(what="x" * (WHAT_MAX_CHARS + 50)))
     View(**view).to_dict()
     assert len(view["title"]["text"]) <= 24
     what = next(b for b in view["blocks"] if b.get("block_id") == ids.WHAT_BLOCK)

@@ -40,6 +40,24 @@ def test_everything_set() -> None:
     assert settings.port == 8080
 
 
+def test_anonymous_asks_and_support_resources() -> None:
+    settings = load_settings(
+        {
+            **BASE,
+            "ALLOW_ANONYMOUS_ASKS": "yes",
+            "SUPPORT_RESOURCES": "Employee Assistance Programme|https://eap.example.com; "
+            "People team|https://intranet.example.com/people;",
+        }
+    )
+    assert settings.allow_anonymous
+    assert [(r.label, r.url) for r in settings.support_resources] == [
+        ("Employee Assistance Programme", "https://eap.example.com"),
+        ("People team", "https://intranet.example.com/people"),
+    ]
+    assert not load_settings(BASE).allow_anonymous
+    assert load_settings(BASE).support_resources == ()
+
+
 def test_socket_mode_needs_no_signing_secret() -> None:
     env = {**BASE, "SLACK_APP_TOKEN": "xapp-1-A1-2-abc"}
     del env["SLACK_SIGNING_SECRET"]
@@ -63,6 +81,9 @@ def test_socket_mode_needs_no_signing_secret() -> None:
         ({"LOG_LEVEL": "LOUD"}, ["LOG_LEVEL"]),
         ({"PORT": "70000"}, ["PORT"]),
         ({"PORT": "http"}, ["PORT"]),
+        ({"ALLOW_ANONYMOUS_ASKS": "maybe"}, ["ALLOW_ANONYMOUS_ASKS"]),
+        ({"SUPPORT_RESOURCES": "EAP"}, ["SUPPORT_RESOURCES", "label|https://link"]),
+        ({"SUPPORT_RESOURCES": "EAP|ftp://x"}, ["SUPPORT_RESOURCES"]),
     ],
 )
 def test_bad_settings_name_the_variable(changes: dict[str, str], names: list[str]) -> None:

@@ -115,6 +115,7 @@ def test_ask_submit_and_post_over_real_http(running_app, fake_slack) -> None:
         view,
         {
             ids.WHAT_INPUT: "How do I rotate the staging DB password without downtime?",
+            ids.WHY_INPUT: "The quarterly audit needs it done before the release",
             ids.KIND_INPUT: "information",
             ids.SIZE_INPUT: "quick",
             ids.NEEDED_BY_INPUT: needed_by,

@@ -47,4 +47,13 @@ def test_least_privilege() -> None:
         "commands",
         "chat:write",
         "reactions:read",
+        "users:read",
     }
+
+
+def test_the_message_shortcut_matches_the_listener() -> None:
+    from bot.slack.blocks import ids
+
+    (shortcut,) = MANIFEST["features"]["shortcuts"]
+    assert (shortcut["type"], shortcut["callback_id"]) == ("message", ids.ASK_FROM_MESSAGE)
+    assert len(shortcut["name"]) <= 24

@@ -61,6 +61,6 @@ def test_the_operators_command_migrates_alone(tmp_path) -> None:
             )
 
         run("upgrade")
-        assert "0001 (head)" in run("current").stdout
+        assert "(head)" in run("current").stdout
         run("downgrade", "base")
         assert "(head)" not in run("current").stdout

@@ -59,7 +59,9 @@ _SIZE_LABELS = {
 
 
 class RequestStatus(StrEnum):
+    DRAFT = "draft"  # composed, waiting on the asker's review; never shown to anyone else
     OPEN = "open"
+    WITHDRAWN = "withdrawn"
 
 
 class Delivery(StrEnum):
@@ -81,6 +83,7 @@ class RequestDraft:
     size: RequestSize | None = None
     needed_by: datetime | None = None
     channel: str | None = None
+    anonymous: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,16 @@ class RequestCard:
     size: RequestSize
     needed_by: datetime | None
     channel: str
+    anonymous: bool = False
+    # Set when the asker chose to ask one person privately instead of a channel.
+    recipient_id: str | None = None
+    # The message the request was started from ("Ask for help with this").
+    source_permalink: str | None = None
+    status: RequestStatus = RequestStatus.OPEN
+
+    @property
+    def destination(self) -> str:
+        return self.recipient_id or self.channel
 
 
 def validate_draft(draft: RequestDraft, now: datetime) -> dict[str, str]:

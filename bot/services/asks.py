@@ -1,4 +1,4 @@
-"""Asking for help: store a request, post it, and keep the asker told."""
+"""Asking for help: store a request, post it, keep the asker told, and let them change it."""
 
 import logging
 from collections.abc import Callable
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
@@ -28,6 +29,9 @@ class Outcome(StrEnum):
     IN_PROGRESS = "in_progress"
     NOT_FOUND = "not_found"
     NOT_YOURS = "not_yours"
+    NOT_OPEN = "not_open"
+    UPDATED = "updated"
+    WITHDRAWN = "withdrawn"
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,34 @@ def card_of(request: HelpRequest) -> RequestCard:
         size=request.size,
         needed_by=request.needed_by,
         channel=request.destination_channel,
+        anonymous=request.anonymous,
+        recipient_id=request.recipient_id,
+        source_permalink=request.source_permalink,
+        status=request.status,
     )
+
+
+def draft_of(request: HelpRequest) -> RequestDraft:
+    return RequestDraft(
+        what=request.what,
+        why=request.why,
+        kind=request.help_kind,
+        size=request.size,
+        needed_by=request.needed_by,
+        channel=request.destination_channel,
+        anonymous=request.anonymous,
+    )
+
+
+def who(request: HelpRequest | RequestCard) -> str:
+    """The asker as log lines may name them: an anonymous asker is never written down."""
+    return "an anonymous asker" if request.anonymous else request.asker_id
+
+
+def _posted(request: HelpRequest) -> PostedMessage | None:
+    if request.posted_channel and request.posted_ts:
+        return PostedMessage(request.posted_channel, request.posted_ts)
+    return None
 
 
 def submit_request(
@@ -61,37 +92,108 @@ def submit_request(
     draft: RequestDraft,
     default_channel: str,
     clock: Clock,
+    source_permalink: str | None = None,
 ) -> DeliveryResult:
     """Store a validated draft, then post it. The request is committed before Slack is called,
     so a refusal or a crash mid-post never loses what the asker wrote."""
-    if draft.kind is None or draft.size is None:
-        raise ValueError("validate_draft first: kind and size are required")
-    now = clock()
-    request = HelpRequest(
-        team_id=team_id,
-        asker_id=asker_id,
-        what=draft.what.strip(),
-        why=draft.why.strip(),
-        help_kind=draft.kind,
-        size=draft.size,
-        needed_by=draft.needed_by,
-        destination_channel=draft.channel or default_channel,
-        status=RequestStatus.OPEN,
-        delivery=Delivery.POSTING,
-        delivery_claimed_at=now,
-        created_at=now,
-        updated_at=now,
+    request = _new_request(
+        team_id, asker_id, draft, default_channel, clock, RequestStatus.OPEN, source_permalink
+    )
+    request.delivery = Delivery.POSTING
+    request.delivery_claimed_at = request.created_at
+    session.add(request)
+    session.commit()
+    log.info("request %s stored for %s in team %s", request.id, who(request), team_id)
+    return _deliver(session, slack, request, clock, replace=None)
+
+
+def save_draft(
+    session: Session,
+    *,
+    team_id: str,
+    asker_id: str,
+    draft: RequestDraft,
+    default_channel: str,
+    clock: Clock,
+    request_id: int | None = None,
+    source_permalink: str | None = None,
+) -> int:
+    """Keep a draft while its asker reviews the coaching; returns its id. An existing draft of the
+    same asker is updated in place (the asker pressed Edit and submitted again)."""
+    existing = queries.get_request(session, request_id) if request_id is not None else None
+    if (
+        existing is not None
+        and existing.asker_id == asker_id
+        and existing.status == RequestStatus.DRAFT
+    ):
+        _apply(existing, draft, default_channel)
+        existing.updated_at = clock()
+        session.commit()
+        return existing.id
+    request = _new_request(
+        team_id, asker_id, draft, default_channel, clock, RequestStatus.DRAFT, source_permalink
     )
     session.add(request)
     session.commit()
-    log.info(
-        "request %s stored for %s in team %s, posting to %s",
-        request.id,
-        asker_id,
-        team_id,
-        request.destination_channel,
+    return request.id
+
+
+def get_draft(session: Session, request_id: int, asker_id: str) -> HelpRequest | None:
+    request = queries.get_request(session, request_id)
+    if request is None or request.asker_id != asker_id or request.status != RequestStatus.DRAFT:
+        return None
+    return request
+
+
+def publish_draft(
+    session: Session,
+    slack: SlackPort,
+    *,
+    request_id: int,
+    user_id: str,
+    clock: Clock,
+    recipient_id: str | None = None,
+) -> DeliveryResult:
+    """Post a reviewed draft ("Post as it is"), to its channel or privately to one person."""
+    now = clock()
+    result = session.execute(
+        update(HelpRequest)
+        .where(
+            HelpRequest.id == request_id,
+            HelpRequest.asker_id == user_id,
+            HelpRequest.status == RequestStatus.DRAFT,
+        )
+        .values(
+            status=RequestStatus.OPEN,
+            recipient_id=recipient_id,
+            delivery=Delivery.POSTING,
+            delivery_claimed_at=now,
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
     )
+    session.commit()
+    if result.rowcount != 1:
+        log.info("draft %s not published for %s: not a draft of theirs", request_id, user_id)
+        return DeliveryResult(Outcome.NOT_FOUND, request_id)
+    request = queries.get_request(session, request_id)
+    assert request is not None  # just updated in a committed transaction
+    session.refresh(request)
+    log.info("draft %s published by %s", request_id, who(request))
     return _deliver(session, slack, request, clock, replace=None)
+
+
+def discard_draft(session: Session, *, request_id: int, user_id: str) -> bool:
+    """Forget a draft whose review was closed; a request already posted is never touched."""
+    result = session.execute(
+        delete(HelpRequest).where(
+            HelpRequest.id == request_id,
+            HelpRequest.asker_id == user_id,
+            HelpRequest.status == RequestStatus.DRAFT,
+        )
+    )
+    session.commit()
+    return result.rowcount == 1
 
 
 def retry_post(
@@ -111,26 +213,96 @@ def retry_post(
     request = queries.get_request(session, request_id)
     if request is None:
         return DeliveryResult(Outcome.NOT_FOUND, request_id)
+    session.refresh(request)
     if not claimed:
-        session.refresh(request)
         if request.asker_id != user_id:
             outcome = Outcome.NOT_YOURS
+        elif request.status != RequestStatus.OPEN:
+            outcome = Outcome.NOT_OPEN
         elif request.delivery == Delivery.POSTED:
             outcome = Outcome.ALREADY_POSTED
         else:
             outcome = Outcome.IN_PROGRESS
         log.info("request %s not re-posted for %s: %s", request_id, user_id, outcome)
-        message = (
-            PostedMessage(request.posted_channel, request.posted_ts)
-            if request.posted_channel and request.posted_ts
-            else None
-        )
-        return DeliveryResult(outcome, request_id, message=message)
-    session.refresh(request)
+        return DeliveryResult(outcome, request_id, message=_posted(request))
     if channel and channel != request.destination_channel:
         request.destination_channel = channel
+        request.recipient_id = None
         session.commit()
     return _deliver(session, slack, request, clock, replace=notice)
+
+
+def edit_request(
+    session: Session,
+    slack: SlackPort,
+    *,
+    request_id: int,
+    user_id: str,
+    draft: RequestDraft,
+    clock: Clock,
+) -> DeliveryResult:
+    """Change an open request's words; its message is updated in place where it was posted."""
+    request = queries.get_request(session, request_id)
+    refused = _refuse_change(request, user_id)
+    if refused is not None:
+        return refused
+    assert request is not None
+    _apply(request, draft, request.destination_channel, keep_place=True)
+    request.updated_at = clock()
+    session.commit()
+    message = _posted(request)
+    log.info("request %s edited by %s", request_id, who(request))
+    if message is not None:
+        try:
+            slack.update_request(card_of(request), message)
+        except SlackError as error:
+            # Stored all the same; the old message stays until the next successful update.
+            log.warning("request %s message not updated: %s", request_id, error.code)
+    return DeliveryResult(Outcome.UPDATED, request_id, message=message)
+
+
+def editable_draft(
+    session: Session, *, request_id: int, user_id: str
+) -> tuple[Outcome | None, RequestDraft | None]:
+    """The request's fields to fill the edit form, or why this person cannot edit it."""
+    request = queries.get_request(session, request_id)
+    refused = _refuse_change(request, user_id)
+    if refused is not None or request is None:
+        return (refused.outcome if refused else Outcome.NOT_FOUND), None
+    return None, draft_of(request)
+
+
+def withdraw_request(
+    session: Session, slack: SlackPort, *, request_id: int, user_id: str, clock: Clock
+) -> DeliveryResult:
+    """The asker no longer needs help; the message says so where it was posted."""
+    request = queries.get_request(session, request_id)
+    refused = _refuse_change(request, user_id)
+    if refused is not None:
+        return refused
+    assert request is not None
+    request.status = RequestStatus.WITHDRAWN
+    request.updated_at = clock()
+    session.commit()
+    log.info("request %s withdrawn by %s", request_id, who(request))
+    message = _posted(request)
+    if message is not None:
+        try:
+            slack.update_request(card_of(request), message)
+        except SlackError as error:
+            log.warning("withdrawn request %s message not updated: %s", request_id, error.code)
+    return DeliveryResult(Outcome.WITHDRAWN, request_id, message=message)
+
+
+def _refuse_change(request: HelpRequest | None, user_id: str) -> DeliveryResult | None:
+    if request is None or request.status == RequestStatus.DRAFT:
+        return DeliveryResult(Outcome.NOT_FOUND)
+    if request.asker_id != user_id:
+        log.info("request %s: change refused to %s, not the asker", request.id, user_id)
+        return DeliveryResult(Outcome.NOT_YOURS, request.id)
+    if request.status != RequestStatus.OPEN:
+        return DeliveryResult(Outcome.NOT_OPEN, request.id)
+    return None
 
 
 def resume_stalled_deliveries(
@@ -153,6 +325,45 @@ def resume_stalled_deliveries(
     return results
 
 
+def _new_request(
+    team_id: str,
+    asker_id: str,
+    draft: RequestDraft,
+    default_channel: str,
+    clock: Clock,
+    status: RequestStatus,
+    source_permalink: str | None,
+) -> HelpRequest:
+    now = clock()
+    request = HelpRequest(
+        team_id=team_id,
+        asker_id=asker_id,
+        status=status,
+        delivery=Delivery.PENDING,
+        source_permalink=source_permalink,
+        created_at=now,
+        updated_at=now,
+    )
+    _apply(request, draft, default_channel)
+    return request
+
+
+def _apply(
+    request: HelpRequest, draft: RequestDraft, default_channel: str, keep_place: bool = False
+) -> None:
+    if draft.kind is None or draft.size is None:
+        raise ValueError("validate_draft first: kind and size are required")
+    request.what = draft.what.strip()
+    request.why = draft.why.strip()
+    request.help_kind = draft.kind
+    request.size = draft.size
+    request.needed_by = draft.needed_by
+    if not keep_place:
+        # Where a request is posted, and under whose name, is fixed once it is posted.
+        request.destination_channel = draft.channel or default_channel
+        request.anonymous = draft.anonymous
+
+
 def _deliver(
     session: Session,
     slack: SlackPort,
@@ -170,7 +381,7 @@ def _deliver(
         request.delivery_error = code
         request.updated_at = clock()
         session.commit()
-        log.warning("request %s could not be posted to %s: %s", card.id, card.channel, code)
+        log.warning("request %s could not be posted to %s: %s", card.id, card.destination, code)
         _tell(lambda: slack.tell_post_failed(card, code, replace), card)
         return DeliveryResult(Outcome.FAILED, card.id, error_code=code)
 
@@ -184,12 +395,13 @@ def _deliver(
     session.commit()
     log.info("request %s posted to %s at %s", card.id, posted.channel, posted.ts)
 
-    try:
-        permalink = slack.permalink(posted)
-    except SlackError as error:
-        # The post itself worked; the asker is still told where, just without a link.
-        log.warning("no permalink for request %s: %s", card.id, error.code)
-        permalink = None
+    permalink = None
+    if card.recipient_id is None:  # a private ask's DM is not the asker's to open
+        try:
+            permalink = slack.permalink(posted)
+        except SlackError as error:
+            # The post itself worked; the asker is still told where, just without a link.
+            log.warning("no permalink for request %s: %s", card.id, error.code)
     _tell(lambda: slack.tell_posted(card, posted, permalink, replace), card)
     return DeliveryResult(Outcome.POSTED, card.id, message=posted)
 
@@ -199,4 +411,4 @@ def _tell(send: Callable[[], None], card: RequestCard) -> None:
     try:
         send()
     except SlackError as error:
-        log.warning("could not tell %s about request %s: %s", card.asker_id, card.id, error.code)
+        log.warning("could not tell %s about request %s: %s", who(card), card.id, error.code)

@@ -15,6 +15,20 @@ class SlackError(Exception):
 
 
 @dataclass(frozen=True)
+class Person:
+    """A Slack user as users.info describes them."""
+
+    user_id: str
+    real_name: str
+    tz: str | None
+    tz_offset: int
+    is_bot: bool
+    is_deleted: bool
+    is_admin: bool
+    is_owner: bool
+
+
+@dataclass(frozen=True)
 class PostedMessage:
     channel: str
     ts: str
@@ -29,6 +43,8 @@ class MessageRef:
 
 
 class SlackPort(Protocol):
+    def fetch_person(self, user_id: str) -> Person: ...
+
     def post_request(self, card: RequestCard) -> PostedMessage: ...
 
     def permalink(self, message: PostedMessage) -> str | None: ...
@@ -44,3 +60,5 @@ class SlackPort(Protocol):
     def tell_post_failed(
         self, card: RequestCard, error_code: str, replace: MessageRef | None
     ) -> None: ...
+
+    def update_request(self, card: RequestCard, message: PostedMessage) -> None: ...

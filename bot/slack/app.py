@@ -27,15 +27,25 @@ def build_deps(
     )
 
 
+def quiet_slack_loggers() -> None:
+    """slack_sdk and Bolt log every request and payload at DEBUG: channels, user ids, message
+    text. That would put anonymous askers' ids in the logs, so their loggers stop at INFO."""
+    for name in ("slack_sdk", "slack_bolt"):
+        logger = logging.getLogger(name)
+        logger.setLevel(max(logger.level, logging.INFO))
+
+
 def build_app(deps: Deps, client: WebClient, *, process_before_response: bool = False) -> App:
     """`process_before_response=True` runs each listener to the end before the response is
     returned (deterministic tests, FaaS); the default acks first and works in the background.
     Raises slack_bolt's BoltError when Slack refuses the token (Bolt calls auth.test)."""
+    quiet_slack_loggers()
     app = App(
         signing_secret=deps.settings.signing_secret,
         client=client,
         process_before_response=process_before_response,
-        logger=logging.getLogger("bot.slack"),
+        # Under slack_bolt, so the DEBUG cap above covers Bolt's own lines about payloads.
+        logger=logging.getLogger("slack_bolt.reciprocity"),
     )
     register_listeners(app, deps)
 

@@ -7,7 +7,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.domain.requests import RequestCard
-from bot.services.ports import MessageRef, PostedMessage, SlackError
+from bot.services.ports import MessageRef, Person, PostedMessage, SlackError
 from bot.slack.blocks import messages
 
 log = logging.getLogger(__name__)
@@ -18,10 +18,30 @@ class SlackGateway:
         self._client = client
         self._help_channel = help_channel
 
+    def fetch_person(self, user_id: str) -> Person:
+        user = self._call("users_info", user=user_id)["user"]
+        profile = user.get("profile") or {}
+        return Person(
+            user_id=user["id"],
+            real_name=user.get("real_name") or profile.get("real_name") or user.get("name", ""),
+            tz=user.get("tz"),
+            tz_offset=int(user.get("tz_offset") or 0),
+            is_bot=bool(user.get("is_bot")),
+            is_deleted=bool(user.get("deleted")),
+            is_admin=bool(user.get("is_admin")),
+            is_owner=bool(user.get("is_owner")),
+        )
+
     def post_request(self, card: RequestCard) -> PostedMessage:
         text, blocks = messages.request_message(card)
-        response = self._call("chat_postMessage", channel=card.channel, text=text, blocks=blocks)
+        response = self._call(
+            "chat_postMessage", channel=card.destination, text=text, blocks=blocks
+        )
         return PostedMessage(channel=response["channel"], ts=response["ts"])
+
+    def update_request(self, card: RequestCard, message: PostedMessage) -> None:
+        text, blocks = messages.request_message(card)
+        self._call("chat_update", channel=message.channel, ts=message.ts, text=text, blocks=blocks)
 
     def permalink(self, message: PostedMessage) -> str | None:
         response = self._call("chat_getPermalink", channel=message.channel, message_ts=message.ts)

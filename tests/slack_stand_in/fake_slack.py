@@ -28,6 +28,7 @@ from .contract import (
     MethodDocs,
     check_call,
     check_message_content,
+    check_view,
     default_reference_dir,
     load_method_docs,
 )
@@ -255,6 +256,25 @@ class FakeSlack:
             return self._dm_for(user_id)
 
     # -- failure injection ---------------------------------------------------------------------
+
+    def apply_view_response(self, view_id: str, response: Mapping[str, Any]) -> JsonDict:
+        """Do what Slack does with a view_submission answered `response_action: update`: check
+        the new view like any other and put it in place of the submitted one, keeping its id
+        and giving it a new hash. That view never crosses the Web API, so tests hand over the
+        ack body here; a contract problem is recorded as a violation like any call's."""
+        if response.get("response_action") != "update":
+            raise AssertionError(f"not a response_action update: {response!r}")
+        spec = response.get("view")
+        with self._lock:
+            problems = check_view("response_action update", spec)
+            self._violations.extend(problem.message for problem in problems)
+            current = self._views.get(view_id)
+            if current is None or not isinstance(spec, dict):
+                raise AssertionError(f"no view {view_id} to update, or no view in {response!r}")
+            view = self._new_view(spec, view_id=view_id)
+            view["root_view_id"] = current["root_view_id"]
+            self._views[view_id] = view
+            return copy.deepcopy(view)
 
     def fail(self, method: str, error: str, *, times: int = 1) -> None:
         self._inject(method, _Injection(200, error), times)

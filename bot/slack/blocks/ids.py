@@ -24,3 +24,20 @@ FIELD_BLOCKS = {
 # Buttons on the "could not post" notice
 RETRY_POST = "retry_post"
 POST_TO_HELP_CHANNEL = "post_to_help_channel"
+
+# Posting without one's name (only when the workspace allows it)
+ANONYMOUS_BLOCK, ANONYMOUS_INPUT = "ask_anonymous", "anonymous"
+ANONYMOUS_VALUE = "anonymous"
+
+# The coaching review, shown before posting a request that could be clearer
+ASK_REVIEW = "ask_review"
+EDIT_DRAFT = "edit_draft"
+PRIVATE_BLOCK, PRIVATE_INPUT = "review_private", "private_recipient"
+
+# "Ask for help with this" on any message
+ASK_FROM_MESSAGE = "ask_from_message"
+
+# The asker's own menu on a posted request, and the edit modal it opens
+REQUEST_MENU = "request_menu"
+MENU_EDIT, MENU_WITHDRAW = "edit", "withdraw"
+ASK_EDIT = "ask_edit"

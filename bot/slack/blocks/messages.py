@@ -1,4 +1,4 @@
-"""Messages: the request as posted in a channel, and what the asker is told about it."""
+"""Messages: the request as posted, and what the asker is told about it."""
 
 from typing import Any
 
@@ -7,10 +7,12 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     ContextBlock,
     MarkdownTextObject,
+    Option,
+    OverflowMenuElement,
     SectionBlock,
 )
 
-from bot.domain.requests import RequestCard
+from bot.domain.requests import RequestCard, RequestStatus
 from bot.slack.blocks import ids
 from bot.slack.blocks.text import chunks, escape, slack_date, truncate
 
@@ -18,15 +20,39 @@ from bot.slack.blocks.text import chunks, escape, slack_date, truncate
 _SECTION_LIMIT = 3000
 
 
+def _asker(card: RequestCard) -> str:
+    return "Someone" if card.anonymous else f"<@{card.asker_id}>"
+
+
 def request_message(card: RequestCard) -> tuple[str, list[dict[str, Any]]]:
-    """The request in its channel: who asks, what, why, what would help, size, needed by."""
+    """The request where it was posted: who asks (unless anonymous), what, why, what would help,
+    size and needed-by; withdrawn requests say so instead."""
     what = escape(card.what)
-    blocks: list[Any] = [
-        SectionBlock(text=MarkdownTextObject(text=f"*<@{card.asker_id}> is asking for help*")),
-        *(
-            SectionBlock(text=MarkdownTextObject(text=piece))
-            for piece in chunks(what, _SECTION_LIMIT)
-        ),
+    if card.status == RequestStatus.WITHDRAWN:
+        heading = f"_{_asker(card)} withdrew this request: no help needed any more._"
+        blocks: list[Any] = [
+            SectionBlock(text=MarkdownTextObject(text=heading)),
+            ContextBlock(elements=[MarkdownTextObject(text=truncate(what, 300))]),
+        ]
+        return f"Withdrawn: {truncate(what, 200)}", [block.to_dict() for block in blocks]
+
+    if card.recipient_id:
+        heading = f"*{_asker(card)} is asking you, privately, for help*"
+    else:
+        heading = f"*{_asker(card)} is asking for help*"
+    header = SectionBlock(text=MarkdownTextObject(text=heading))
+    if card.recipient_id is None:
+        # Everyone sees the menu; only the asker may use it (checked when it is used).
+        header.accessory = OverflowMenuElement(
+            action_id=ids.REQUEST_MENU,
+            options=[
+                Option(value=f"{ids.MENU_EDIT}:{card.id}", label="Edit request"),
+                Option(value=f"{ids.MENU_WITHDRAW}:{card.id}", label="Withdraw request"),
+            ],
+        )
+    blocks = [
+        header,
+        *(SectionBlock(text=MarkdownTextObject(text=p)) for p in chunks(what, _SECTION_LIMIT)),
     ]
     fields = []
     if card.why:
@@ -36,33 +62,43 @@ def request_message(card: RequestCard) -> tuple[str, list[dict[str, Any]]]:
     needed_by = slack_date(card.needed_by) if card.needed_by else "No deadline"
     fields.append(MarkdownTextObject(text=f"*Needed by*\n{needed_by}"))
     blocks.append(SectionBlock(fields=fields))
-    blocks.append(
-        ContextBlock(elements=[MarkdownTextObject(text=f"Request #{card.id} · asked with /ask")])
-    )
-    text = f"<@{card.asker_id}> is asking for help: {truncate(what, 200)}"
+    context = f"Request #{card.id} · asked with /ask"
+    if card.source_permalink:
+        context += f" · started from <{card.source_permalink}|this message>"
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=context)]))
+    asking = "is asking you privately" if card.recipient_id else "is asking for help"
+    text = f"{_asker(card)} {asking}: {truncate(what, 200)}"
     return text, [block.to_dict() for block in blocks]
 
 
 def posted_notice(
     card: RequestCard, channel: str, permalink: str | None
 ) -> tuple[str, list[dict[str, Any]]]:
-    where = f"<{permalink}|your request>" if permalink else "your request"
-    text = f"I posted {where} in <#{channel}>. I'll let you know when someone offers to help."
-    return text, [
-        SectionBlock(text=MarkdownTextObject(text=f":white_check_mark: {text}")).to_dict()
-    ]
+    if card.recipient_id:
+        text = f"I sent your request privately to <@{card.recipient_id}>."
+    else:
+        where = f"<{permalink}|your request>" if permalink else "your request"
+        text = (
+            f"I posted {where} in <#{channel}>. You can edit or withdraw it from the ⋯ menu "
+            "on the message."
+        )
+    blocks = [SectionBlock(text=MarkdownTextObject(text=f":white_check_mark: {text}"))]
+    return text, [block.to_dict() for block in blocks]
 
 
 # What each refusal means for the asker, and what they can do about it.
 _POST_ERROR_ADVICE = {
-    "not_in_channel": "I'm not a member of <#{channel}>. Invite me there with "
+    "not_in_channel": "I'm not a member of {where}. Invite me there with "
     "`/invite @Reciprocity`, then press *Try again*.",
-    "channel_not_found": "I can't find <#{channel}>: it may have been deleted, or it's private "
+    "channel_not_found": "I can't find {where}: it may have been deleted, or it's private "
     "and I haven't been invited. Invite me with `/invite @Reciprocity`, or post it elsewhere.",
-    "is_archived": "<#{channel}> is archived, so nothing can be posted there. Post it in "
+    "is_archived": "{where} is archived, so nothing can be posted there. Post it in "
     "another channel instead.",
-    "restricted_action": "This workspace doesn't let apps post in <#{channel}>. Post it in "
+    "restricted_action": "This workspace doesn't let apps post in {where}. Post it in "
     "another channel instead.",
+    "user_disabled": "{where} has left the workspace, so they can't receive it.",
+    "user_not_found": "I can't find {where} in this workspace.",
+    "cannot_dm_bot": "{where} is an app, so it can't help with this one.",
     "ratelimited": "Slack asked me to slow down. Give it a minute, then press *Try again*.",
 }
 _DEFAULT_ADVICE = (
@@ -73,17 +109,18 @@ _DEFAULT_ADVICE = (
 def post_failed_notice(
     card: RequestCard, error_code: str, help_channel: str
 ) -> tuple[str, list[dict[str, Any]]]:
+    where = f"<@{card.recipient_id}>" if card.recipient_id else f"<#{card.channel}>"
     advice = _POST_ERROR_ADVICE.get(error_code, _DEFAULT_ADVICE).format(
-        channel=card.channel, code=error_code
+        where=where, code=error_code
     )
     summary = truncate(escape(card.what), 300)
-    text = f"I couldn't post your request in <#{card.channel}>. {advice}"
+    text = f"I couldn't send your request to {where}. {advice}"
     buttons = [
         ButtonElement(
             text="Try again", action_id=ids.RETRY_POST, value=str(card.id), style="primary"
         )
     ]
-    if card.channel != help_channel:
+    if card.recipient_id is None and card.channel != help_channel:
         buttons.append(
             ButtonElement(
                 text="Post in the help channel",
@@ -99,10 +136,14 @@ def post_failed_notice(
     return text, [block.to_dict() for block in blocks]
 
 
-def retry_refused_text(outcome: str) -> str:
-    return {
-        "not_yours": "Only the person who asked can post this request.",
-        "already_posted": "This request is already posted.",
-        "in_progress": "I'm posting this request right now; give it a moment.",
-        "not_found": "I can't find that request any more.",
-    }.get(outcome, "That didn't work; please try again.")
+REFUSALS = {
+    "not_yours": "Only the person who asked can change this request.",
+    "already_posted": "This request is already posted.",
+    "in_progress": "I'm posting this request right now; give it a moment.",
+    "not_found": "I can't find that request any more.",
+    "not_open": "This request was withdrawn, so it can't be changed or posted.",
+}
+
+
+def refusal_text(outcome: str) -> str:
+    return REFUSALS.get(outcome, "That didn't work; please try again.")

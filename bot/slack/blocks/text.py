@@ -1,5 +1,6 @@
 """Small helpers for Slack's text formats."""
 
+import re
 from datetime import UTC, datetime
 
 
@@ -32,3 +33,23 @@ def chunks(text: str, limit: int) -> list[str]:
 
 def truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+_LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
+
+
+def plain_from_mrkdwn(text: str) -> str:
+    """A message's text as a person would type it: mentions, channels and links as they read."""
+
+    def readable(match: re.Match[str]) -> str:
+        target, label = match.group(1), match.group(2)
+        if target.startswith("@"):
+            return f"@{label}" if label else target
+        if target.startswith("#"):
+            return f"#{label}" if label else target
+        if target.startswith("!"):
+            return f"@{label or target[1:].split('^')[0]}"
+        return f"{label} ({target})" if label and label != target else target
+
+    text = _LINK.sub(readable, text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

@@ -3,12 +3,20 @@
 from slack_bolt import App
 
 from bot.slack.deps import Deps
-from bot.slack.listeners.actions import retry_post
+from bot.slack.listeners.actions import ask_from_message, edit_draft, request_menu, retry_post
 from bot.slack.listeners.commands import ask
-from bot.slack.listeners.views import ask_submission
+from bot.slack.listeners.views import ask_edit, ask_review, ask_submission
 
 
 def register_listeners(app: App, deps: Deps) -> None:
-    ask.register(app, deps)
-    ask_submission.register(app, deps)
-    retry_post.register(app, deps)
+    for module in (
+        ask,
+        ask_submission,
+        ask_review,
+        ask_edit,
+        edit_draft,
+        request_menu,
+        retry_post,
+        ask_from_message,
+    ):
+        module.register(app, deps)

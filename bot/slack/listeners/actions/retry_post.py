@@ -1,19 +1,25 @@
-"""*Try again* and *Post in the help channel* on the "couldn't post" notice."""
+"""*Try again* and *Post in the help channel* on the "couldn't send" notice."""
 
 from logging import Logger
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.services.asks import Outcome, retry_post
 from bot.services.ports import MessageRef
 from bot.slack.blocks import ids
-from bot.slack.blocks.messages import retry_refused_text
+from bot.slack.blocks.messages import refusal_text
 from bot.slack.deps import Deps
+from bot.slack.listeners.replies import parse_id, tell_privately
 
-_REFUSED = {Outcome.NOT_YOURS, Outcome.ALREADY_POSTED, Outcome.IN_PROGRESS, Outcome.NOT_FOUND}
+_REFUSED = {
+    Outcome.NOT_YOURS,
+    Outcome.ALREADY_POSTED,
+    Outcome.IN_PROGRESS,
+    Outcome.NOT_FOUND,
+    Outcome.NOT_OPEN,
+}
 
 
 def register(app: App, deps: Deps) -> None:
@@ -25,33 +31,26 @@ def register(app: App, deps: Deps) -> None:
         container = body.get("container") or {}
         channel_id, message_ts = container.get("channel_id"), container.get("message_ts")
         notice = MessageRef(channel_id, message_ts) if channel_id and message_ts else None
-        value = action.get("value")
-        if not (isinstance(value, str) and value.isdigit()):
-            logger.warning("retry from %s with a malformed request id %r", user_id, value)
-            _tell(client, logger, channel_id, user_id, retry_refused_text(Outcome.NOT_FOUND))
+        request_id = parse_id(action.get("value"))
+        if request_id is None:
+            logger.warning(
+                "retry from %s with a malformed request id %r", user_id, action.get("value")
+            )
+            tell_privately(client, logger, user_id, refusal_text(Outcome.NOT_FOUND), channel_id)
             return
         to_help = action.get("action_id") == ids.POST_TO_HELP_CHANNEL
         with deps.sessions() as session:
             result = retry_post(
                 session,
                 deps.slack,
-                request_id=int(value),
+                request_id=request_id,
                 user_id=user_id,
                 clock=deps.clock,
                 channel=deps.settings.help_channel if to_help else None,
                 notice=notice,
             )
         if result.outcome in _REFUSED:
-            _tell(client, logger, channel_id, user_id, retry_refused_text(result.outcome))
+            tell_privately(client, logger, user_id, refusal_text(result.outcome), channel_id)
 
     app.action(ids.RETRY_POST)(handle)
     app.action(ids.POST_TO_HELP_CHANNEL)(handle)
-
-
-def _tell(
-    client: WebClient, logger: Logger, channel_id: str | None, user_id: str, text: str
-) -> None:
-    try:
-        client.chat_postEphemeral(channel=channel_id or user_id, user=user_id, text=text)
-    except SlackApiError as error:
-        logger.warning("could not tell %s: %s", user_id, error.response.get("error"))

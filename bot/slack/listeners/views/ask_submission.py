@@ -1,37 +1,76 @@
-"""The /ask modal's submission: field errors in the modal, or store and post the request."""
+"""The /ask modal's submission: field errors, a coaching review, or straight to posting."""
 
+from dataclasses import replace
 from logging import Logger
 from typing import Any
 
 from slack_bolt import Ack, App
 
 from bot.domain.requests import validate_draft
-from bot.services.asks import submit_request
+from bot.domain.smart import analyse
+from bot.services.asks import publish_draft, save_draft, submit_request
+from bot.services.people import cached_local_now
 from bot.slack.blocks import ids
-from bot.slack.blocks.ask_modal import field_errors, read_ask_form
+from bot.slack.blocks.ask_modal import field_errors, metadata_int, read_ask_form, read_metadata
+from bot.slack.blocks.review import review_view
 from bot.slack.deps import Deps
 
 
 def register(app: App, deps: Deps) -> None:
     @app.view(ids.ASK_MODAL)
     def submit_ask(ack: Ack, body: dict[str, Any], view: dict[str, Any], logger: Logger) -> None:
-        # Validation is pure and fast, so it runs before ack: its errors ride on the ack itself.
+        # Validation and coaching are pure and fast, so they run before ack: their outcome (field
+        # errors, or the review screen) rides on the ack itself.
         draft = read_ask_form(view)
-        errors = validate_draft(draft, deps.clock())
+        if not deps.settings.allow_anonymous:
+            draft = replace(draft, anonymous=False)  # a crafted tick where it is not allowed
+        metadata = read_metadata(view)
         user_id = body["user"]["id"]
+        team_id = (body.get("team") or {}).get("id") or view.get("team_id") or ""
+        asker = "an anonymous asker" if draft.anonymous else user_id
+        errors = validate_draft(draft, deps.clock())
         if errors:
-            logger.info("ask from %s sent back for %s", user_id, ", ".join(sorted(errors)))
+            logger.info("ask from %s sent back for %s", asker, ", ".join(sorted(errors)))
             ack(response_action="errors", errors=field_errors(errors))
             return
-        ack()
-        team_id = (body.get("team") or {}).get("id") or view.get("team_id") or ""
+        source = metadata.get("source")
+        source = source if isinstance(source, str) and source.startswith("https://") else None
         with deps.sessions() as session:
-            submit_request(
-                session,
-                deps.slack,
-                team_id=team_id,
-                asker_id=user_id,
-                draft=draft,
-                default_channel=deps.settings.help_channel,
-                clock=deps.clock,
+            now = cached_local_now(session, team_id=team_id, user_id=user_id, clock=deps.clock)
+            report = analyse(draft, now)
+            draft_id = metadata_int(metadata, "request_id")
+            if report.needs_review or draft_id is not None:
+                draft_id = save_draft(
+                    session,
+                    team_id=team_id,
+                    asker_id=user_id,
+                    draft=draft,
+                    default_channel=deps.settings.help_channel,
+                    clock=deps.clock,
+                    request_id=draft_id,
+                    source_permalink=source,
+                )
+        if report.needs_review:
+            logger.info("ask from %s shown its review (draft %s)", asker, draft_id)
+            review = review_view(
+                report, request_id=draft_id, support=deps.settings.support_resources
             )
+            ack(response_action="update", view=review)
+            return
+        ack()
+        with deps.sessions() as session:
+            if draft_id is not None:
+                publish_draft(
+                    session, deps.slack, request_id=draft_id, user_id=user_id, clock=deps.clock
+                )
+            else:
+                submit_request(
+                    session,
+                    deps.slack,
+                    team_id=team_id,
+                    asker_id=user_id,
+                    draft=draft,
+                    default_channel=deps.settings.help_channel,
+                    clock=deps.clock,
+                    source_permalink=source,
+                )

@@ -1,0 +1,94 @@
+"""The coaching review: how a request reads, with kind tips, before it is posted."""
+
+import json
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    InputBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.config import SupportResource
+from bot.domain.smart import SmartReport, Verdict
+from bot.slack.blocks import ids
+from bot.slack.blocks.text import escape
+
+# Suggestions, not marks: nothing here reads as a score or a fail.
+_ICONS = {Verdict.MET: ":white_check_mark:", Verdict.WEAK: ":bulb:", Verdict.MISSING: ":bulb:"}
+
+
+def review_view(
+    report: SmartReport, *, request_id: int, support: tuple[SupportResource, ...]
+) -> dict[str, Any]:
+    lines = [
+        f"{_ICONS[finding.verdict]} *{finding.criterion.label}*: {escape(finding.tip)}"
+        for finding in report.findings
+    ]
+    intro = (
+        "Here's how your request reads to a colleague. A clearer ask is easier to say yes to, "
+        "but it's your call: post it as it is, or edit it first."
+        if not report.all_met
+        else "Your request reads clearly."
+    )
+    blocks: list[Any] = [
+        SectionBlock(text=MarkdownTextObject(text=intro)),
+        SectionBlock(text=MarkdownTextObject(text="\n".join(lines))),
+        ActionsBlock(
+            elements=[ButtonElement(text="Edit", action_id=ids.EDIT_DRAFT, value=str(request_id))]
+        ),
+    ]
+    if report.sensitive:
+        blocks += [
+            DividerBlock(),
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text="This sounds like it might be personal. You're welcome to post it; you "
+                    "could also ask one person you trust, privately, instead of a channel."
+                )
+            ),
+            InputBlock(
+                block_id=ids.PRIVATE_BLOCK,
+                label="Send it privately to",
+                hint="Only they will see it. Leave empty to post as planned.",
+                optional=True,
+                element=UserSelectElement(
+                    action_id=ids.PRIVATE_INPUT, placeholder="Choose someone"
+                ),
+            ),
+        ]
+        if support:
+            links = " · ".join(f"<{r.url}|{escape(r.label)}>" for r in support)
+            blocks.append(
+                ContextBlock(
+                    elements=[MarkdownTextObject(text=f"Support is here for you too: {links}")]
+                )
+            )
+    view = View(
+        type="modal",
+        callback_id=ids.ASK_REVIEW,
+        title=PlainTextObject(text="Before you post"),
+        submit=PlainTextObject(text="Post" if report.all_met else "Post as it is"),
+        close=PlainTextObject(text="Cancel"),
+        # A closed review discards its draft, so nothing half-composed lingers.
+        notify_on_close=True,
+        private_metadata=json.dumps({"request_id": request_id}),
+        blocks=blocks,
+    )
+    return view.to_dict()
+
+
+def read_private_recipient(view: Any) -> str | None:
+    state = view.get("state") if isinstance(view, dict) else None
+    values = state.get("values") if isinstance(state, dict) else None
+    block = values.get(ids.PRIVATE_BLOCK) if isinstance(values, dict) else None
+    element = block.get(ids.PRIVATE_INPUT) if isinstance(block, dict) else None
+    user = element.get("selected_user") if isinstance(element, dict) else None
+    return user if isinstance(user, str) and user else None
