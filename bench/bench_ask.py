@@ -42,7 +42,7 @@ from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from bot.config import load_settings
-from bot.domain.requests import HelpKind, RequestCard, RequestSize
+from bot.domain.requests import HelpKind, RequestCard, RequestDraft, RequestSize
 from bot.slack.app import build_app, build_deps
 from bot.slack.blocks import ids
 from bot.slack.blocks.ask_modal import ask_modal
@@ -77,8 +77,11 @@ SCENARIOS = (ASK_ACK, ASK_OPENED, ASK_DONE, SUBMIT_ACK, SUBMIT_POSTED, SUBMIT_DO
 ASK_TARGET_RATIO = 1.5
 SUBMIT_TARGET_P99_MS = 20.0
 
-WHAT = "A second pair of eyes on the retry logic in billing-sync PR #412"
-WHY = "It's the last blocker before Thursday's release"
+WHAT = (
+    "Could someone review the retry logic in billing-sync PR #412: "
+    "is backing off per customer enough?"
+)
+WHY = "It's the last blocker before Thursday's release to customers"
 
 
 class StampedSlack(FakeSlack):
@@ -182,7 +185,10 @@ def build_bare(fake: StampedSlack) -> Contender:
     @app.command(ids.ASK_COMMAND)
     def open_modal(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
         ack()
-        view = ask_modal(default_channel=HELP_CHANNEL_ID, what=command.get("text", "").strip())
+        view = ask_modal(
+            default_channel=HELP_CHANNEL_ID,
+            draft=RequestDraft(what=command.get("text", "").strip()),
+        )
         client.views_open(trigger_id=command["trigger_id"], view=view)
 
     @app.view(ids.ASK_MODAL)
@@ -210,13 +216,14 @@ def build_bare(fake: StampedSlack) -> Contender:
 
 
 def answers() -> dict[str, Any]:
-    """A valid submission, as tests/test_ask_flow.py answers the modal."""
+    """A valid submission that meets all five SMART criteria, so it posts without a review
+    (as tests/test_ask_flow.py answers the modal)."""
     return {
         ids.WHAT_INPUT: WHAT,
         ids.WHY_INPUT: WHY,
         ids.KIND_INPUT: HelpKind.FEEDBACK.value,
         ids.SIZE_INPUT: RequestSize.HALF_HOUR.value,
-        ids.NEEDED_BY_INPUT: int(time.time() + 86_400),
+        ids.NEEDED_BY_INPUT: int(time.time() + 7 * 86_400),  # realistic on any day of the week
     }
 
 

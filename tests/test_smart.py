@@ -573,3 +573,17 @@ def test_the_domain_module_stays_pure() -> None:
             imported.add(node.module.split(".")[0])
     assert imported <= {"re", "dataclasses", "datetime", "enum", "itertools", "bot"}
     assert ".now(" not in source.read_text()
+
+
+def test_a_later_time_on_the_same_day_is_named_with_its_hour() -> None:
+    # Sunday night: the next working hours are Monday morning, the same day as the deadline.
+    now = datetime(2026, 11, 22, 2, 50, tzinfo=UTC)
+    draft = RequestDraft(
+        what="Could someone review the retry logic in billing-sync PR #412?",
+        why="It's the last blocker before Thursday's release to customers",
+        kind=HelpKind.FEEDBACK,
+        size=RequestSize.HALF_HOUR,
+        needed_by=now + timedelta(days=1),
+    )
+    tip = analyse(draft, now).finding(Criterion.REALISTIC).tip
+    assert "could it wait until tomorrow 10:00, or be smaller?" in tip

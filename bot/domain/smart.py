@@ -648,11 +648,17 @@ def _realistic(
         available = _working_hours(now, needed_by, cap=needed)
         if available < needed:
             later = _earliest_fit(now, needed)
+            until = _day_phrase(later, now)
+            if until == _day_phrase(needed_by, now):
+                # "needed by tomorrow 02:50 ... wait until tomorrow" would read as no change.
+                until = (
+                    f"{later:%H:%M} today" if until == "later today" else f"{until} {later:%H:%M}"
+                )
             return _finding(
                 Criterion.REALISTIC,
                 Verdict.WEAK,
                 f"{size.label} of work needed {_when(needed_by, now)} is hard to say yes to: "
-                f"could it wait until {_day_phrase(later, now)}, or be smaller?",
+                f"could it wait until {until}, or be smaller?",
             )
         return _finding(
             Criterion.REALISTIC,
