@@ -26,9 +26,7 @@ import platform
 import tempfile
 import threading
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -38,8 +36,7 @@ from slack_bolt.listener.listener_completion_handler import ListenerCompletionHa
 from slack_bolt.request import BoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk import WebClient
-from sqlalchemy import Engine, create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, func, select
 
 from bot.config import load_settings
 from bot.domain.requests import HelpKind, RequestCard, RequestDraft, RequestSize
@@ -51,7 +48,7 @@ from bot.slack.client import build_web_client
 from db.engine import create_db_engine, create_session_factory
 from db.migrate import upgrade
 from db.models import HelpRequest
-from tests.conftest import SIGNING_SECRET, settings_env
+from tests.conftest import SIGNING_SECRET, private_schema, settings_env
 from tests.slack_stand_in.driver import SlackDriver
 from tests.slack_stand_in.fake_slack import FakeSlack, JsonDict
 from tests.slack_stand_in.pytest_plugin import (
@@ -305,23 +302,6 @@ def summarize(samples: list[int]) -> dict[str, float]:
     }
 
 
-@contextmanager
-def private_schema(base_url: str) -> Iterator[str]:
-    """A throwaway schema in BENCH_DATABASE_URL, as tests/conftest.py's scratch_database does,
-    so the bench never touches tables a test run or the app might be using."""
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base_url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        url = make_url(base_url).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
 def posted_rows(engine: Engine) -> tuple[int, int]:
     with engine.connect() as conn:
         total = conn.scalar(select(func.count()).select_from(HelpRequest)) or 0
@@ -429,7 +409,7 @@ def main() -> int:
         contenders = [bare, build_ours("ours (sqlite)", fake, f"sqlite:///{tmp / 'bench.db'}")]
         pg_base = os.environ.get("BENCH_DATABASE_URL")
         if pg_base:
-            pg_url = stack.enter_context(private_schema(pg_base))
+            pg_url = stack.enter_context(private_schema(pg_base, prefix="bench"))
             contenders.append(build_ours("ours (postgresql)", fake, pg_url))
         signed = SignedRequests()
         driver = SlackDriver(

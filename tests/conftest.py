@@ -44,24 +44,31 @@ def settings_env(api_url: str, database_url: str, **overrides: str) -> dict[str,
 
 
 @contextmanager
-def scratch_database(tmp_dir: Path) -> Iterator[str]:
-    """An empty database for this run: a SQLite file, or a private schema in TEST_DATABASE_URL
-    (dropped afterwards), so runs never see each other's tables."""
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        yield f"sqlite:///{tmp_dir / f'{uuid.uuid4().hex[:8]}.db'}"
-        return
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
+def private_schema(base_url: str, prefix: str = "test") -> Iterator[str]:
+    """A URL for a new, empty schema in the PostgreSQL database at `base_url`, dropped
+    afterwards, so concurrent runs never see each other's tables."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base_url)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     try:
-        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+        url = make_url(base_url).update_query_dict({"options": f"-csearch_path={schema}"})
         yield url.render_as_string(hide_password=False)
     finally:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@contextmanager
+def scratch_database(tmp_dir: Path) -> Iterator[str]:
+    """An empty database: a SQLite file, or a private schema in TEST_DATABASE_URL."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{tmp_dir / f'{uuid.uuid4().hex[:8]}.db'}"
+        return
+    with private_schema(base) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
