@@ -44,6 +44,8 @@ class Settings:
     port: int
     allow_anonymous: bool = False
     support_resources: tuple[SupportResource, ...] = ()
+    # People who may keep the workspace's topics besides Slack's own admins and owners.
+    admin_user_ids: frozenset[str] = frozenset()
 
     @property
     def socket_mode(self) -> bool:
@@ -150,6 +152,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
 
     allow_anonymous = _flag(env, "ALLOW_ANONYMOUS_ASKS")
     support_resources = _support_resources(_get(env, "SUPPORT_RESOURCES"))
+    admin_user_ids = _admin_user_ids(_get(env, "ADMIN_USER_IDS"))
 
     return Settings(
         bot_token=bot_token,
@@ -162,6 +165,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         port=int(port_text),
         allow_anonymous=allow_anonymous,
         support_resources=support_resources,
+        admin_user_ids=admin_user_ids,
     )
 
 
@@ -187,3 +191,17 @@ def _support_resources(value: str | None) -> tuple[SupportResource, ...]:
             )
         resources.append(SupportResource(label, url))
     return tuple(resources)
+
+
+def _admin_user_ids(value: str | None) -> frozenset[str]:
+    if value is None:
+        return frozenset()
+    found = set()
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        if not re.fullmatch(r"[UW][A-Z0-9]{2,}", item):
+            raise SettingsError(
+                "ADMIN_USER_IDS must list Slack member IDs like U0123ABCD separated by commas "
+                f"(in Slack: open their profile, then More > Copy member ID); {item!r} is not one."
+            )
+        found.add(item)
+    return frozenset(found)

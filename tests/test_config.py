@@ -58,6 +58,13 @@ def test_anonymous_asks_and_support_resources() -> None:
     assert load_settings(BASE).support_resources == ()
 
 
+def test_admin_user_ids() -> None:
+    settings = load_settings({**BASE, "ADMIN_USER_IDS": " U0123ABCD, W0456EFGH ,,U0123ABCD"})
+    assert settings.admin_user_ids == frozenset({"U0123ABCD", "W0456EFGH"})
+    assert load_settings(BASE).admin_user_ids == frozenset()
+    assert load_settings({**BASE, "ADMIN_USER_IDS": " "}).admin_user_ids == frozenset()
+
+
 def test_socket_mode_needs_no_signing_secret() -> None:
     env = {**BASE, "SLACK_APP_TOKEN": "xapp-1-A1-2-abc"}
     del env["SLACK_SIGNING_SECRET"]
@@ -84,6 +91,9 @@ def test_socket_mode_needs_no_signing_secret() -> None:
         ({"ALLOW_ANONYMOUS_ASKS": "maybe"}, ["ALLOW_ANONYMOUS_ASKS"]),
         ({"SUPPORT_RESOURCES": "EAP"}, ["SUPPORT_RESOURCES", "label|https://link"]),
         ({"SUPPORT_RESOURCES": "EAP|ftp://x"}, ["SUPPORT_RESOURCES"]),
+        ({"ADMIN_USER_IDS": "@alex"}, ["ADMIN_USER_IDS", "U0123ABCD"]),
+        ({"ADMIN_USER_IDS": "U0123ABCD;U0456EFGH"}, ["ADMIN_USER_IDS"]),
+        ({"ADMIN_USER_IDS": "C0HELP"}, ["ADMIN_USER_IDS"]),
     ],
 )
 def test_bad_settings_name_the_variable(changes: dict[str, str], names: list[str]) -> None:

@@ -32,6 +32,16 @@ def test_bot_events_later_features_need() -> None:
     assert {"reaction_added", "reaction_removed", "app_home_opened"} <= events
 
 
+def test_user_events_keep_the_user_cache_fresh_and_say_why() -> None:
+    events = MANIFEST["settings"]["event_subscriptions"]["bot_events"]
+    assert {"user_change", "team_join"} <= set(events)
+    assert "users:read" in MANIFEST["oauth_config"]["scopes"]["bot"]  # both events need it
+    lines = MANIFEST_TEXT.splitlines()
+    for name in ("user_change", "team_join"):
+        index = next(i for i, line in enumerate(lines) if re.fullmatch(rf"\s+- {name}", line))
+        assert lines[index - 1].strip().startswith("#"), f"{name} has no comment saying why"
+
+
 def test_every_scope_says_why_it_is_needed() -> None:
     scopes = MANIFEST["oauth_config"]["scopes"]["bot"]
     assert len(scopes) == len(set(scopes))

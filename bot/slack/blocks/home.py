@@ -1,0 +1,142 @@
+"""App Home: the person's helper profile, their recent requests, and (for admins) the topics."""
+
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    Option,
+    OverflowMenuElement,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from bot.domain.requests import Delivery, RequestStatus
+from bot.services.profiles import Home, ProfileSummary, RecentRequest, TopicInfo
+from bot.slack.blocks import ids
+from bot.slack.blocks.text import escape, slack_date, truncate
+
+# Slack allows 100 blocks in a Home tab; profile and requests take about a dozen, so this many
+# topics keeps the tab well inside the limit. Beyond it the tab says how many are not shown.
+MAX_TOPICS_SHOWN = 50
+_LIST_CHARS = 1200  # topics or skills in the profile section, of its 3000 characters
+_KEYWORD_CHARS = 600
+
+
+def home_view(home: Home) -> dict[str, Any]:
+    blocks: list[Any] = [
+        *_profile_blocks(home.profile),
+        DividerBlock(),
+        *_request_blocks(home.recent),
+    ]
+    if home.topics is not None:
+        blocks += [DividerBlock(), *_topic_blocks(home.topics)]
+    return View(type="home", blocks=blocks).to_dict()
+
+
+def _profile_blocks(profile: ProfileSummary) -> list[Any]:
+    edit = ButtonElement(text="Edit profile", action_id=ids.EDIT_PROFILE, style="primary")
+    if not profile.exists:
+        text = (
+            "You haven't said what you're glad to help with yet. Add topics and skills, and "
+            "Reciprocity will suggest you for requests that match, as often as you say."
+        )
+        return [
+            HeaderBlock(text="Your profile"),
+            SectionBlock(text=MarkdownTextObject(text=text), accessory=edit),
+        ]
+    topics = ", ".join(escape(t.name) for t in profile.topics) or "_none chosen_"
+    skills = ", ".join(escape(s) for s in profile.skills) or "_none listed_"
+    asks = "ask" if profile.weekly_capacity == 1 else "asks"
+    availability = (
+        ":double_vertical_bar: *Paused*: you won't be suggested until you turn this off."
+        if profile.paused
+        else f":white_check_mark: Up to *{profile.weekly_capacity}* {asks} a week."
+    )
+    text = (
+        f"*Topics:* {truncate(topics, _LIST_CHARS)}\n"
+        f"*Skills:* {truncate(skills, _LIST_CHARS)}\n"
+        f"{availability}"
+    )
+    return [
+        HeaderBlock(text="Your profile"),
+        SectionBlock(text=MarkdownTextObject(text=text), accessory=edit),
+    ]
+
+
+def status_label(request: RecentRequest) -> str:
+    if request.status == RequestStatus.WITHDRAWN:
+        return "Withdrawn"
+    if request.delivery == Delivery.POSTED:
+        return "Open"
+    if request.delivery == Delivery.FAILED:
+        return "Not posted: see my message"
+    return "Posting"
+
+
+def _request_blocks(recent: tuple[RecentRequest, ...]) -> list[Any]:
+    blocks: list[Any] = [HeaderBlock(text="Your recent requests")]
+    if not recent:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text="Nothing yet. Type `/ask` in any channel when something would go "
+                    "faster with a colleague's help: small asks are welcome."
+                )
+            )
+        )
+        return blocks
+    for request in recent:
+        what = truncate(" ".join(request.what.split()), 200)
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text=f"*{status_label(request)}* · {slack_date(request.created_at)} · "
+                        f"#{request.id}\n{escape(what)}"
+                    )
+                ]
+            )
+        )
+    return blocks
+
+
+def _topic_blocks(topics: tuple[TopicInfo, ...]) -> list[Any]:
+    add = ButtonElement(text="Add topic", action_id=ids.ADD_TOPIC)
+    intro = (
+        "Requests that match a topic go to its channel, and people who chose it are suggested."
+        if topics
+        else "No topics yet. Add one so requests find the right channel and people."
+    )
+    blocks: list[Any] = [
+        HeaderBlock(text="Topics"),
+        SectionBlock(text=MarkdownTextObject(text=intro), accessory=add),
+    ]
+    for topic in topics[:MAX_TOPICS_SHOWN]:
+        keywords = escape(", ".join(topic.keywords)) if topic.keywords else "_no keywords_"
+        text = (
+            f"*{escape(topic.name)}* → <#{topic.channel_id}>\n{truncate(keywords, _KEYWORD_CHARS)}"
+        )
+        menu = OverflowMenuElement(
+            action_id=ids.TOPIC_MENU,
+            options=[
+                Option(value=f"{ids.TOPIC_EDIT}:{topic.id}", label="Edit"),
+                Option(value=f"{ids.TOPIC_DELETE}:{topic.id}", label="Delete"),
+            ],
+        )
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=text), accessory=menu))
+    hidden = len(topics) - MAX_TOPICS_SHOWN
+    if hidden > 0:
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text=f"…and {hidden} more, not shown here to keep this page light."
+                    )
+                ]
+            )
+        )
+    return blocks

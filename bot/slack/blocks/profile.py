@@ -1,0 +1,302 @@
+"""The helper profile modal and the topic modals: build them, and read them back from Slack."""
+
+import json
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    CheckboxesElement,
+    ContextBlock,
+    ConversationFilter,
+    ConversationSelectElement,
+    InputBlock,
+    MarkdownTextObject,
+    NumberInputElement,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    SectionBlock,
+    StaticMultiSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.services.profiles import (
+    MAX_CAPACITY,
+    MAX_SKILLS,
+    SKILL_MAX_CHARS,
+    TOPIC_NAME_MAX_CHARS,
+    ProfileForm,
+    ProfileSummary,
+    TopicForm,
+    TopicInfo,
+)
+from bot.slack.blocks import ids
+from bot.slack.blocks.text import escape, truncate
+
+NOT_ADMIN = "Only workspace admins can change topics."
+TOPIC_GONE = "That topic no longer exists; someone may have deleted it."
+
+# Slack's limits: options in one select, characters in an option's label.
+_MAX_OPTIONS = 100
+_OPTION_LABEL = 75
+# Room for every skill at its longest, with ", " between them.
+_SKILLS_MAX_LENGTH = MAX_SKILLS * (SKILL_MAX_CHARS + 2)
+_KEYWORDS_MAX_LENGTH = 2000
+
+
+def profile_modal(profile: ProfileSummary, topics: list[TopicInfo]) -> dict[str, Any]:
+    """The profile form, filled in with what the person has now. `topics` are the workspace's
+    topics to choose from (only the first 100 fit in a select)."""
+    intro = (
+        "Say what you're glad to help with. Reciprocity suggests you for requests that match, "
+        "never more often than you say, and never while you're paused."
+    )
+    blocks: list[Any] = [ContextBlock(elements=[MarkdownTextObject(text=intro)])]
+    offered = topics[:_MAX_OPTIONS]
+    if offered:
+        options = [_topic_option(topic) for topic in offered]
+        chosen = {topic.id for topic in profile.topics}
+        initial = [
+            option for option, topic in zip(options, offered, strict=True) if topic.id in chosen
+        ]
+        blocks.append(
+            InputBlock(
+                block_id=ids.PROFILE_TOPICS_BLOCK,
+                label="Topics you're glad to help with",
+                optional=True,
+                element=StaticMultiSelectElement(
+                    action_id=ids.PROFILE_TOPICS_INPUT,
+                    placeholder="Choose topics",
+                    options=options,
+                    initial_options=initial or None,
+                ),
+            )
+        )
+    else:
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text="_This workspace has no topics yet; an admin can add them. "
+                        "Your skills below still count._"
+                    )
+                ]
+            )
+        )
+    blocks += [
+        InputBlock(
+            block_id=ids.PROFILE_SKILLS_BLOCK,
+            label="Skills",
+            hint=f"Separated by commas, up to {MAX_SKILLS}, e.g. SQL, incident reviews, Figma.",
+            optional=True,
+            element=PlainTextInputElement(
+                action_id=ids.PROFILE_SKILLS_INPUT,
+                multiline=True,
+                max_length=_SKILLS_MAX_LENGTH,
+                initial_value=", ".join(profile.skills) or None,
+                placeholder="What people could ask you about",
+            ),
+        ),
+        InputBlock(
+            block_id=ids.PROFILE_CAPACITY_BLOCK,
+            label="Asks a week you can take",
+            hint="Reciprocity stops suggesting you once this many people have asked you.",
+            element=NumberInputElement(
+                action_id=ids.PROFILE_CAPACITY_INPUT,
+                is_decimal_allowed=False,
+                min_value=0,
+                max_value=MAX_CAPACITY,
+                initial_value=profile.weekly_capacity,
+            ),
+        ),
+        InputBlock(
+            block_id=ids.PROFILE_PAUSED_BLOCK,
+            label="Pause",
+            optional=True,
+            element=CheckboxesElement(
+                action_id=ids.PROFILE_PAUSED_INPUT,
+                options=[_paused_option()],
+                initial_options=[_paused_option()] if profile.paused else None,
+            ),
+        ),
+    ]
+    view = View(
+        type="modal",
+        callback_id=ids.PROFILE_MODAL,
+        title=PlainTextObject(text="Your helper profile"),
+        submit=PlainTextObject(text="Save"),
+        close=PlainTextObject(text="Cancel"),
+        blocks=blocks,
+    )
+    return view.to_dict()
+
+
+def _topic_option(topic: TopicInfo) -> Option:
+    return Option(value=str(topic.id), label=truncate(topic.name, _OPTION_LABEL))
+
+
+def _paused_option() -> Option:
+    return Option(
+        value=ids.PAUSED_VALUE,
+        label="Don't suggest me for now",
+        description="Busy, away or heads-down: your profile stays as it is.",
+    )
+
+
+def topic_modal(topic: TopicInfo | None = None) -> dict[str, Any]:
+    """The add-topic form, or the edit form for `topic`."""
+    blocks: list[Any] = [
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="A request whose words match a topic's name or keywords goes to the "
+                    "topic's channel (unless the asker picks one), and people who chose the "
+                    "topic on their profile are suggested."
+                )
+            ]
+        ),
+        InputBlock(
+            block_id=ids.TOPIC_NAME_BLOCK,
+            label="Name",
+            element=PlainTextInputElement(
+                action_id=ids.TOPIC_NAME_INPUT,
+                max_length=TOPIC_NAME_MAX_CHARS,
+                initial_value=topic.name if topic else None,
+                placeholder="e.g. Billing",
+            ),
+        ),
+        InputBlock(
+            block_id=ids.TOPIC_KEYWORDS_BLOCK,
+            label="Keywords",
+            hint="Separated by commas; a keyword may be a phrase, e.g. invoice, refund, tax rate.",
+            optional=True,
+            element=PlainTextInputElement(
+                action_id=ids.TOPIC_KEYWORDS_INPUT,
+                multiline=True,
+                max_length=_KEYWORDS_MAX_LENGTH,
+                initial_value=", ".join(topic.keywords) if topic and topic.keywords else None,
+            ),
+        ),
+        InputBlock(
+            block_id=ids.TOPIC_CHANNEL_BLOCK,
+            label="Channel its requests go to",
+            hint="Invite Reciprocity there with /invite @Reciprocity.",
+            element=ConversationSelectElement(
+                action_id=ids.TOPIC_CHANNEL_INPUT,
+                placeholder="Choose a channel",
+                initial_conversation=topic.channel_id if topic else None,
+                filter=ConversationFilter(include=["public", "private"]),
+            ),
+        ),
+    ]
+    view = View(
+        type="modal",
+        callback_id=ids.TOPIC_MODAL,
+        title=PlainTextObject(text="Edit topic" if topic else "Add a topic"),
+        submit=PlainTextObject(text="Save" if topic else "Add topic"),
+        close=PlainTextObject(text="Cancel"),
+        private_metadata=_metadata(topic),
+        blocks=blocks,
+    )
+    return view.to_dict()
+
+
+def topic_delete_modal(topic: TopicInfo, helpers: int) -> dict[str, Any]:
+    """Deleting cannot be undone and takes the topic off people's profiles: ask first."""
+    chose = {0: "Nobody has chosen it yet.", 1: "1 person chose it on their profile."}.get(
+        helpers, f"{helpers} people chose it on their profiles."
+    )
+    text = (
+        f"Delete *{escape(topic.name)}*? {chose} Requests already sent by it stay where they "
+        "were posted."
+    )
+    view = View(
+        type="modal",
+        callback_id=ids.TOPIC_DELETE_MODAL,
+        title=PlainTextObject(text="Delete topic"),
+        submit=PlainTextObject(text="Delete"),
+        close=PlainTextObject(text="Cancel"),
+        private_metadata=_metadata(topic),
+        blocks=[SectionBlock(text=MarkdownTextObject(text=text))],
+    )
+    return view.to_dict()
+
+
+def _metadata(topic: TopicInfo | None) -> str | None:
+    return json.dumps({"topic_id": topic.id}, separators=(",", ":")) if topic else None
+
+
+def metadata_topic_id(view: Any) -> int | None:
+    """The topic a form was opened for; None for a new one or anything malformed."""
+    raw = view.get("private_metadata") if isinstance(view, dict) else None
+    try:
+        metadata = json.loads(raw) if isinstance(raw, str) and raw else {}
+    except ValueError:
+        return None
+    value = metadata.get("topic_id") if isinstance(metadata, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def _values(view: Any) -> dict[str, Any]:
+    state = view.get("state") if isinstance(view, dict) else None
+    values = state.get("values") if isinstance(state, dict) else None
+    return values if isinstance(values, dict) else {}
+
+
+def _element(values: dict[str, Any], block_id: str, action_id: str) -> dict[str, Any]:
+    block = values.get(block_id)
+    found = block.get(action_id) if isinstance(block, dict) else None
+    return found if isinstance(found, dict) else {}
+
+
+def _text(values: dict[str, Any], block_id: str, action_id: str) -> str:
+    value = _element(values, block_id, action_id).get("value")
+    return value if isinstance(value, str) else ""
+
+
+def _option_values(values: dict[str, Any], block_id: str, action_id: str) -> list[str]:
+    options = _element(values, block_id, action_id).get("selected_options")
+    if not isinstance(options, list):
+        return []
+    found = (option.get("value") for option in options if isinstance(option, dict))
+    return [value for value in found if isinstance(value, str)]
+
+
+def read_profile_form(view: Any) -> ProfileForm:
+    """The submitted profile; anything missing or malformed reads as empty, and checking the
+    form then says what is wrong."""
+    values = _values(view)
+    topic_ids = tuple(
+        int(value)
+        for value in _option_values(values, ids.PROFILE_TOPICS_BLOCK, ids.PROFILE_TOPICS_INPUT)
+        if value.isdigit() and len(value) < 19
+    )
+    paused = ids.PAUSED_VALUE in _option_values(
+        values, ids.PROFILE_PAUSED_BLOCK, ids.PROFILE_PAUSED_INPUT
+    )
+    return ProfileForm(
+        topic_ids=topic_ids,
+        skills_text=_text(values, ids.PROFILE_SKILLS_BLOCK, ids.PROFILE_SKILLS_INPUT),
+        capacity_text=_text(values, ids.PROFILE_CAPACITY_BLOCK, ids.PROFILE_CAPACITY_INPUT),
+        paused=paused,
+    )
+
+
+def read_topic_form(view: Any) -> TopicForm:
+    values = _values(view)
+    channel = _element(values, ids.TOPIC_CHANNEL_BLOCK, ids.TOPIC_CHANNEL_INPUT).get(
+        "selected_conversation"
+    )
+    return TopicForm(
+        name=_text(values, ids.TOPIC_NAME_BLOCK, ids.TOPIC_NAME_INPUT),
+        keywords_text=_text(values, ids.TOPIC_KEYWORDS_BLOCK, ids.TOPIC_KEYWORDS_INPUT),
+        channel_id=channel if isinstance(channel, str) and channel else None,
+    )
+
+
+def profile_errors(errors: dict[str, str]) -> dict[str, str]:
+    """Map the profile's field errors to the modal's block ids, for `response_action: errors`."""
+    return {ids.PROFILE_FIELD_BLOCKS[field]: message for field, message in errors.items()}
+
+
+def topic_errors(errors: dict[str, str]) -> dict[str, str]:
+    return {ids.TOPIC_FIELD_BLOCKS[field]: message for field, message in errors.items()}
