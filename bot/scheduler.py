@@ -4,7 +4,7 @@ import logging
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot.services.asks import resume_stalled_deliveries
+from bot.services.asks import resume_stalled_deliveries, widen_due
 from bot.slack.deps import Deps
 
 log = logging.getLogger(__name__)
@@ -17,6 +17,13 @@ def resume_stalled_job(deps: Deps) -> None:
         log.info("resumed %d stalled post(s)", len(results))
 
 
+def widen_job(deps: Deps) -> None:
+    with deps.sessions() as session:
+        widened = widen_due(session, deps.slack, clock=deps.clock)
+    if widened:
+        log.info("widened %d request(s) nobody had offered on", len(widened))
+
+
 def build_scheduler(deps: Deps) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone="UTC")
     scheduler.add_job(
@@ -26,6 +33,15 @@ def build_scheduler(deps: Deps) -> BackgroundScheduler:
         args=[deps],
         id="resume_stalled_posts",
         # A run that overlaps the next is skipped, not stacked: the claims make it safe anyway.
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        widen_job,
+        "interval",
+        minutes=1,
+        args=[deps],
+        id="widen_unanswered",
         max_instances=1,
         coalesce=True,
     )

@@ -7,6 +7,8 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     Boolean,
     Enum,
+    Float,
+    ForeignKey,
     Index,
     Integer,
     MetaData,
@@ -18,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bot.domain.requests import Delivery, HelpKind, RequestSize, RequestStatus
+from bot.domain.responses import OfferSource, OfferStatus, Route, SuggestionStatus
 from db.types import UTCDateTime
 
 # Named constraints, so migrations can alter and drop them the same way on every database.
@@ -61,6 +64,11 @@ class HelpRequest(Base):
     recipient_id: Mapped[str | None] = mapped_column(String(32))
     anonymous: Mapped[bool] = mapped_column(Boolean, server_default=false())
     source_permalink: Mapped[str | None] = mapped_column(String(512))
+    topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id", ondelete="SET NULL"))
+    route: Mapped[Route] = mapped_column(_enum(Route), server_default=Route.CHANNEL.value)
+    # When to widen a request nobody has offered on yet, and when that happened (once).
+    widen_at: Mapped[datetime | None]
+    widened_at: Mapped[datetime | None]
     status: Mapped[RequestStatus] = mapped_column(_enum(RequestStatus))
     delivery: Mapped[Delivery] = mapped_column(_enum(Delivery))
     delivery_error: Mapped[str | None] = mapped_column(String(64))
@@ -75,6 +83,7 @@ class HelpRequest(Base):
         # A Slack message is one request: later reactions and buttons find it by (channel, ts).
         UniqueConstraint("posted_channel", "posted_ts"),
         Index("ix_help_requests_asker", "team_id", "asker_id", "created_at"),
+        Index("ix_help_requests_widen", "widen_at"),
     )
 
 
@@ -93,3 +102,127 @@ class SlackUser(Base):
     is_admin: Mapped[bool] = mapped_column(Boolean)
     is_owner: Mapped[bool] = mapped_column(Boolean)
     fetched_at: Mapped[datetime]
+
+
+class Topic(Base):
+    """A subject the workspace routes requests by, kept by admins."""
+
+    __tablename__ = "topics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(80))
+    # Comma-separated, lowercased; a keyword may be a phrase ("on call").
+    keywords: Mapped[str] = mapped_column(Text)
+    channel_id: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    __table_args__ = (UniqueConstraint("team_id", "name"),)
+
+
+class HelperProfile(Base):
+    """What someone is glad to help with, and how much."""
+
+    __tablename__ = "helper_profiles"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    weekly_capacity: Mapped[int] = mapped_column(Integer)
+    paused: Mapped[bool] = mapped_column(Boolean)
+    # Spread: people suggested longest ago are considered first among many equals.
+    last_suggested_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
+
+
+class HelperTopic(Base):
+    __tablename__ = "helper_topics"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    topic_id: Mapped[int] = mapped_column(
+        ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True
+    )
+
+    __table_args__ = (Index("ix_helper_topics_topic", "topic_id"),)
+
+
+class HelperSkill(Base):
+    """A free tag on a profile, with its stem, so skills can be matched with an index."""
+
+    __tablename__ = "helper_skills"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    skill: Mapped[str] = mapped_column(String(64), primary_key=True)  # as the person wrote it
+    stem: Mapped[str] = mapped_column(String(64))  # bot.domain.routing.skill_stem(skill)
+
+    __table_args__ = (Index("ix_helper_skills_stem", "team_id", "stem"),)
+
+
+class RequestTerm(Base):
+    """A request's content terms: what "similar requests" are found by."""
+
+    __tablename__ = "request_terms"
+
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("help_requests.id", ondelete="CASCADE"), primary_key=True
+    )
+    term: Mapped[str] = mapped_column(String(40), primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+
+    __table_args__ = (Index("ix_request_terms_term", "team_id", "term", "request_id"),)
+
+
+class TermStat(Base):
+    """How many requests in a workspace use a term, so only telling terms are looked up."""
+
+    __tablename__ = "term_stats"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    term: Mapped[str] = mapped_column(String(40), primary_key=True)
+    requests: Mapped[int] = mapped_column(Integer)
+
+
+class Suggestion(Base):
+    """A helper the ranking put forward for a request, and what came of it."""
+
+    __tablename__ = "suggestions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"))
+    team_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(32))
+    rank: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float] = mapped_column(Float)
+    reasons: Mapped[str] = mapped_column(Text)  # one plain-words reason a line
+    status: Mapped[SuggestionStatus] = mapped_column(_enum(SuggestionStatus))
+    asked_at: Mapped[datetime | None]
+    responded_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+    __table_args__ = (
+        UniqueConstraint("request_id", "user_id"),
+        Index("ix_suggestions_user", "team_id", "user_id", "created_at"),
+    )
+
+
+class Offer(Base):
+    """Someone offered to help with a request."""
+
+    __tablename__ = "offers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"))
+    team_id: Mapped[str] = mapped_column(String(32))
+    helper_id: Mapped[str] = mapped_column(String(32))
+    source: Mapped[OfferSource] = mapped_column(_enum(OfferSource))
+    status: Mapped[OfferStatus] = mapped_column(_enum(OfferStatus))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    __table_args__ = (
+        # One offer per helper per request: a double click or a retried event changes nothing.
+        UniqueConstraint("request_id", "helper_id"),
+        Index("ix_offers_helper", "team_id", "helper_id", "status"),
+    )

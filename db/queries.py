@@ -1,5 +1,6 @@
 """Query functions: the SQL the services need, in one place."""
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -77,12 +78,15 @@ def get_slack_user(session: Session, team_id: str, user_id: str) -> SlackUser | 
     return session.get(SlackUser, (team_id, user_id))
 
 
+def insert_for(session: Session) -> Callable[..., Any]:
+    """The dialect's INSERT, which has ON CONFLICT on both PostgreSQL and SQLite."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
 def upsert_slack_user(session: Session, values: dict[str, Any]) -> None:
     """Insert or refresh a cached user in one statement, so two concurrent refreshes of the same
     person cannot collide on the primary key."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(SlackUser).values(**values)
+    statement = insert_for(session)(SlackUser).values(**values)
     keys = {"team_id", "user_id"}
     session.execute(
         statement.on_conflict_do_update(

@@ -60,7 +60,9 @@ def test_ask_opens_the_request_modal(driver, fake_slack) -> None:
     view = call.args["view"]
     assert view["callback_id"] == ids.ASK_MODAL
     blocks = {block.get("block_id"): block for block in view["blocks"]}
-    assert blocks[ids.CHANNEL_BLOCK]["element"]["initial_conversation"] == HELP_CHANNEL_ID
+    # Left empty, the app chooses: the topic's channel, else HELP_CHANNEL.
+    assert "initial_conversation" not in blocks[ids.CHANNEL_BLOCK]["element"]
+    assert blocks[ids.CHANNEL_BLOCK]["optional"] is True
     assert "initial_value" not in blocks[ids.WHAT_BLOCK]["element"]
     labels = [block["label"]["text"] for block in view["blocks"] if block["type"] == "input"]
     assert labels == [

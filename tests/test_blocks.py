@@ -34,7 +34,7 @@ def assert_valid_blocks(blocks: list[dict]) -> None:
 
 
 def test_modal_is_a_valid_view_within_limits() -> None:
-    view = ask_modal(default_channel="C0HELP", draft=RequestDraft(what="x" * (WHAT_MAX_CHARS + 50)))
+    view = ask_modal(draft=RequestDraft(what="x" * (WHAT_MAX_CHARS + 50)))
     View(**view).to_dict()
     assert len(view["title"]["text"]) <= 24
     what = next(b for b in view["blocks"] if b.get("block_id") == ids.WHAT_BLOCK)
@@ -42,7 +42,7 @@ def test_modal_is_a_valid_view_within_limits() -> None:
 
 
 def test_the_modal_reads_back_what_it_offers() -> None:
-    view = ask_modal(default_channel="C0HELP")
+    view = ask_modal()
     kinds = next(b for b in view["blocks"] if b.get("block_id") == ids.KIND_BLOCK)
     assert [o["value"] for o in kinds["element"]["options"]] == [k.value for k in HelpKind]
     state = {

@@ -1,7 +1,6 @@
 """Asking for help: store a request, post it, keep the asker told, and let them change it."""
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -10,9 +9,12 @@ from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
-from bot.domain.requests import Delivery, RequestCard, RequestDraft, RequestStatus
+from bot.domain.requests import Delivery, RequestDraft, RequestStatus
+from bot.domain.responses import Route
+from bot.services import routing
+from bot.services.cards import card_of, draft_of, tell_asker, who
 from bot.services.ports import MessageRef, PostedMessage, SlackError, SlackPort
-from db import queries
+from db import queries, routing_queries
 from db.models import HelpRequest
 
 log = logging.getLogger(__name__)
@@ -42,41 +44,6 @@ class DeliveryResult:
     error_code: str | None = None
 
 
-def card_of(request: HelpRequest) -> RequestCard:
-    return RequestCard(
-        id=request.id,
-        team_id=request.team_id,
-        asker_id=request.asker_id,
-        what=request.what,
-        why=request.why,
-        kind=request.help_kind,
-        size=request.size,
-        needed_by=request.needed_by,
-        channel=request.destination_channel,
-        anonymous=request.anonymous,
-        recipient_id=request.recipient_id,
-        source_permalink=request.source_permalink,
-        status=request.status,
-    )
-
-
-def draft_of(request: HelpRequest) -> RequestDraft:
-    return RequestDraft(
-        what=request.what,
-        why=request.why,
-        kind=request.help_kind,
-        size=request.size,
-        needed_by=request.needed_by,
-        channel=request.destination_channel,
-        anonymous=request.anonymous,
-    )
-
-
-def who(request: HelpRequest | RequestCard) -> str:
-    """The asker as log lines may name them: an anonymous asker is never written down."""
-    return "an anonymous asker" if request.anonymous else request.asker_id
-
-
 def _posted(request: HelpRequest) -> PostedMessage | None:
     if request.posted_channel and request.posted_ts:
         return PostedMessage(request.posted_channel, request.posted_ts)
@@ -93,6 +60,7 @@ def submit_request(
     default_channel: str,
     clock: Clock,
     source_permalink: str | None = None,
+    topic_id: int | None = None,
 ) -> DeliveryResult:
     """Store a validated draft, then post it. The request is committed before Slack is called,
     so a refusal or a crash mid-post never loses what the asker wrote."""
@@ -101,10 +69,13 @@ def submit_request(
     )
     request.delivery = Delivery.POSTING
     request.delivery_claimed_at = request.created_at
+    request.topic_id = topic_id
     session.add(request)
     session.commit()
     log.info("request %s stored for %s in team %s", request.id, who(request), team_id)
-    return _deliver(session, slack, request, clock, replace=None)
+    result = deliver(session, slack, request, clock, replace=None)
+    routing.open_routing(session, slack, request, Route.CHANNEL, clock)
+    return result
 
 
 def save_draft(
@@ -153,8 +124,12 @@ def publish_draft(
     user_id: str,
     clock: Clock,
     recipient_id: str | None = None,
+    route: Route = Route.CHANNEL,
 ) -> DeliveryResult:
-    """Post a reviewed draft ("Post as it is"), to its channel or privately to one person."""
+    """Post a reviewed draft ("Post as it is"): to its channel, privately to one person, directly
+    to the suggested helpers, or both."""
+    if recipient_id is not None:
+        route = Route.CHANNEL  # a private ask goes to that one person, and no one else
     now = clock()
     result = session.execute(
         update(HelpRequest)
@@ -166,8 +141,10 @@ def publish_draft(
         .values(
             status=RequestStatus.OPEN,
             recipient_id=recipient_id,
-            delivery=Delivery.POSTING,
-            delivery_claimed_at=now,
+            route=route,
+            # A direct-only ask has no channel message until (unless) it is widened.
+            delivery=Delivery.PENDING if route == Route.DIRECT else Delivery.POSTING,
+            delivery_claimed_at=None if route == Route.DIRECT else now,
             updated_at=now,
         )
         .execution_options(synchronize_session=False)
@@ -179,8 +156,12 @@ def publish_draft(
     request = queries.get_request(session, request_id)
     assert request is not None  # just updated in a committed transaction
     session.refresh(request)
-    log.info("draft %s published by %s", request_id, who(request))
-    return _deliver(session, slack, request, clock, replace=None)
+    log.info("draft %s published by %s, route %s", request_id, who(request), route)
+    result = DeliveryResult(Outcome.POSTED, request_id)
+    if route != Route.DIRECT:
+        result = deliver(session, slack, request, clock, replace=None)
+    routing.open_routing(session, slack, request, route, clock)
+    return result
 
 
 def discard_draft(session: Session, *, request_id: int, user_id: str) -> bool:
@@ -229,7 +210,7 @@ def retry_post(
         request.destination_channel = channel
         request.recipient_id = None
         session.commit()
-    return _deliver(session, slack, request, clock, replace=notice)
+    return deliver(session, slack, request, clock, replace=notice)
 
 
 def edit_request(
@@ -321,8 +302,40 @@ def resume_stalled_deliveries(
             continue
         session.refresh(request)
         log.info("resuming the stalled post of request %s", request_id)
-        results.append(_deliver(session, slack, request, clock, replace=None))
+        results.append(deliver(session, slack, request, clock, replace=None))
     return results
+
+
+def widen_due(session: Session, slack: SlackPort, *, clock: Clock, limit: int = 50) -> list[int]:
+    """Widen, once, each open request nobody has offered on by its widening time: a direct ask
+    goes to its channel too, a channel post to the next suggested helpers. The asker is told."""
+    now = clock()
+    widened = []
+    for request_id in routing_queries.due_for_widening(session, now, limit):
+        claimed = routing_queries.claim_widening(session, request_id, now)
+        session.commit()
+        request = session.get(HelpRequest, request_id)
+        if not claimed or request is None:
+            continue
+        session.refresh(request)
+        widened.append(request_id)
+        if request.route == Route.DIRECT:
+            request.route = Route.BOTH
+            session.commit()
+            if queries.claim_delivery(session, request.id, None, now, now - STALE_CLAIM):
+                session.commit()
+                session.refresh(request)
+                result = deliver(session, slack, request, clock, replace=None, announce=False)
+                if result.message is not None:
+                    channel = result.message.channel
+                    tell_asker(slack.tell_widened_to_channel, card_of(request), channel)
+            continue
+        asked = routing.ask_suggested(session, slack, request, routing.WIDEN_TO, clock)
+        if asked:
+            tell_asker(slack.tell_asked, card_of(request), asked, True)
+        else:
+            log.info("request %s: no one left to widen to", request_id)
+    return widened
 
 
 def _new_request(
@@ -364,14 +377,16 @@ def _apply(
         request.anonymous = draft.anonymous
 
 
-def _deliver(
+def deliver(
     session: Session,
     slack: SlackPort,
     request: HelpRequest,
     clock: Clock,
     replace: MessageRef | None,
+    announce: bool = True,
 ) -> DeliveryResult:
-    """Post a request that this attempt has claimed. No transaction is open during Slack calls."""
+    """Post a request that this attempt has claimed. No transaction is open during Slack calls.
+    `announce` False leaves telling the asker to the caller (widening says it differently)."""
     card = card_of(request)
     try:
         posted = slack.post_request(card)
@@ -382,7 +397,7 @@ def _deliver(
         request.updated_at = clock()
         session.commit()
         log.warning("request %s could not be posted to %s: %s", card.id, card.destination, code)
-        _tell(lambda: slack.tell_post_failed(card, code, replace), card)
+        tell_asker(slack.tell_post_failed, card, code, replace)
         return DeliveryResult(Outcome.FAILED, card.id, error_code=code)
 
     now = clock()
@@ -402,13 +417,6 @@ def _deliver(
         except SlackError as error:
             # The post itself worked; the asker is still told where, just without a link.
             log.warning("no permalink for request %s: %s", card.id, error.code)
-    _tell(lambda: slack.tell_posted(card, posted, permalink, replace), card)
+    if announce:
+        tell_asker(slack.tell_posted, card, posted, permalink, replace)
     return DeliveryResult(Outcome.POSTED, card.id, message=posted)
-
-
-def _tell(send: Callable[[], None], card: RequestCard) -> None:
-    # Telling the asker is a courtesy after the fact: its failure must not undo what was stored.
-    try:
-        send()
-    except SlackError as error:
-        log.warning("could not tell %s about request %s: %s", who(card), card.id, error.code)

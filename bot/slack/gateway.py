@@ -19,18 +19,10 @@ class SlackGateway:
         self._help_channel = help_channel
 
     def fetch_person(self, user_id: str) -> Person:
-        user = self._call("users_info", user=user_id)["user"]
-        profile = user.get("profile") or {}
-        return Person(
-            user_id=user["id"],
-            real_name=user.get("real_name") or profile.get("real_name") or user.get("name", ""),
-            tz=user.get("tz"),
-            tz_offset=int(user.get("tz_offset") or 0),
-            is_bot=bool(user.get("is_bot")),
-            is_deleted=bool(user.get("deleted")),
-            is_admin=bool(user.get("is_admin")),
-            is_owner=bool(user.get("is_owner")),
-        )
+        person = person_from_user(self._call("users_info", user=user_id).get("user"))
+        if person is None:
+            raise SlackError("invalid_user_object")
+        return person
 
     def post_request(self, card: RequestCard) -> PostedMessage:
         text, blocks = messages.request_message(card)
@@ -63,6 +55,29 @@ class SlackGateway:
         text, blocks = messages.post_failed_notice(card, error_code, self._help_channel)
         self._say(card.asker_id, text, blocks, replace)
 
+    def ask_directly(
+        self, card: RequestCard, helper_id: str, reasons: tuple[str, ...]
+    ) -> PostedMessage:
+        text, blocks = messages.direct_ask_message(card, reasons)
+        response = self._call("chat_postMessage", channel=helper_id, text=text, blocks=blocks)
+        return PostedMessage(channel=response["channel"], ts=response["ts"])
+
+    def tell_asked(self, card: RequestCard, helper_ids: tuple[str, ...], widened: bool) -> None:
+        text = messages.asked_notice(helper_ids, widened)
+        self._say(card.asker_id, text, messages.plain_blocks(text), None)
+
+    def tell_widened_to_channel(self, card: RequestCard, channel: str) -> None:
+        text = messages.widened_to_channel_notice(channel)
+        self._say(card.asker_id, text, messages.plain_blocks(text), None)
+
+    def tell_offer(self, card: RequestCard, helper_id: str) -> None:
+        text = messages.offer_notice(card, helper_id)
+        self._say(card.asker_id, text, messages.plain_blocks(text), None)
+
+    def answer_direct_ask(self, message: MessageRef, card: RequestCard, offered: bool) -> None:
+        text, blocks = messages.direct_ask_answered(card, offered)
+        self._say(card.asker_id, text, blocks, message)
+
     def _say(
         self, user_id: str, text: str, blocks: list[dict[str, Any]], replace: MessageRef | None
     ) -> None:
@@ -90,3 +105,23 @@ class SlackGateway:
         except (SlackClientError, OSError) as error:
             log.warning("Slack unreachable for %s: %r", method, error)
             raise SlackError("connection_error") from error
+
+
+def person_from_user(user: Any) -> Person | None:
+    """A Slack user object (users.info, user_change, team_join) as a Person; None when it is
+    not one."""
+    if not isinstance(user, dict) or not isinstance(user.get("id"), str) or not user["id"]:
+        return None
+    profile = user.get("profile") if isinstance(user.get("profile"), dict) else {}
+    offset = user.get("tz_offset")
+    tz = user.get("tz")
+    return Person(
+        user_id=user["id"],
+        real_name=str(user.get("real_name") or profile.get("real_name") or user.get("name") or ""),
+        tz=tz if isinstance(tz, str) and tz else None,
+        tz_offset=offset if isinstance(offset, int) and not isinstance(offset, bool) else 0,
+        is_bot=bool(user.get("is_bot")),
+        is_deleted=bool(user.get("deleted")),
+        is_admin=bool(user.get("is_admin")),
+        is_owner=bool(user.get("is_owner")),
+    )

@@ -38,7 +38,6 @@ START_SMALL = (
 
 def ask_modal(
     *,
-    default_channel: str,
     draft: RequestDraft | None = None,
     metadata: dict[str, Any] | None = None,
     allow_anonymous: bool = False,
@@ -124,11 +123,12 @@ def ask_modal(
             InputBlock(
                 block_id=ids.CHANNEL_BLOCK,
                 label="Where should it go?",
-                hint="Leave it as it is for the usual help channel.",
+                hint="Leave it empty and Reciprocity picks the channel for its topic, or the "
+                "help channel.",
                 optional=True,
                 element=ConversationSelectElement(
                     action_id=ids.CHANNEL_INPUT,
-                    initial_conversation=draft.channel or default_channel,
+                    initial_conversation=draft.channel,
                     filter=ConversationFilter(include=["public", "private"]),
                 ),
             )

@@ -41,3 +41,45 @@ ASK_FROM_MESSAGE = "ask_from_message"
 REQUEST_MENU = "request_menu"
 MENU_EDIT, MENU_WITHDRAW = "edit", "withdraw"
 ASK_EDIT = "ask_edit"
+
+# Routing: how the asker sends a request, and a helper's answer to a direct ask
+ROUTE_BLOCK, ROUTE_INPUT = "review_route", "route"
+OFFER_HELP = "offer_help"
+DECLINE_HELP = "decline_help"
+
+# `/ask profile` and `/ask topics`: the words after /ask that open those forms instead
+PROFILE_SUBCOMMAND, TOPICS_SUBCOMMAND = "profile", "topics"
+
+# App Home, and the helper profile modal it opens
+EDIT_PROFILE = "edit_profile"
+PROFILE_MODAL = "profile_modal"
+PROFILE_TOPICS_BLOCK, PROFILE_TOPICS_INPUT = "profile_topics", "topics"
+PROFILE_SKILLS_BLOCK, PROFILE_SKILLS_INPUT = "profile_skills", "skills"
+PROFILE_CAPACITY_BLOCK, PROFILE_CAPACITY_INPUT = "profile_capacity", "capacity"
+PROFILE_PAUSED_BLOCK, PROFILE_PAUSED_INPUT = "profile_paused", "paused"
+PAUSED_VALUE = "paused"
+
+# The profile modal's block for each field of the form, for field-level errors.
+PROFILE_FIELD_BLOCKS = {
+    "topics": PROFILE_TOPICS_BLOCK,
+    "skills": PROFILE_SKILLS_BLOCK,
+    "capacity": PROFILE_CAPACITY_BLOCK,
+    "paused": PROFILE_PAUSED_BLOCK,
+}
+
+# The workspace's topics, kept by admins from App Home
+ADD_TOPIC = "add_topic"
+TOPIC_MENU = "topic_menu"
+TOPIC_EDIT, TOPIC_DELETE = "edit", "delete"
+TOPIC_MODAL = "topic_modal"
+TOPIC_DELETE_MODAL = "topic_delete"
+TOPIC_NAME_BLOCK, TOPIC_NAME_INPUT = "topic_name", "name"
+TOPIC_KEYWORDS_BLOCK, TOPIC_KEYWORDS_INPUT = "topic_keywords", "keywords"
+TOPIC_CHANNEL_BLOCK, TOPIC_CHANNEL_INPUT = "topic_channel", "channel"
+
+# The topic modal's block for each field, for field-level errors.
+TOPIC_FIELD_BLOCKS = {
+    "name": TOPIC_NAME_BLOCK,
+    "keywords": TOPIC_KEYWORDS_BLOCK,
+    "channel": TOPIC_CHANNEL_BLOCK,
+}

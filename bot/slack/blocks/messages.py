@@ -50,9 +50,21 @@ def request_message(card: RequestCard) -> tuple[str, list[dict[str, Any]]]:
                 Option(value=f"{ids.MENU_WITHDRAW}:{card.id}", label="Withdraw request"),
             ],
         )
-    blocks = [
-        header,
-        *(SectionBlock(text=MarkdownTextObject(text=p)) for p in chunks(what, _SECTION_LIMIT)),
+    blocks = [header, *_request_body(card)]
+    context = f"Request #{card.id} · asked with /ask"
+    if card.source_permalink:
+        context += f" · started from <{card.source_permalink}|this message>"
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=context)]))
+    asking = "is asking you privately" if card.recipient_id else "is asking for help"
+    text = f"{_asker(card)} {asking}: {truncate(what, 200)}"
+    return text, [block.to_dict() for block in blocks]
+
+
+def _request_body(card: RequestCard) -> list[Any]:
+    """What, and the facts a helper weighs: why, what would help, size, needed-by."""
+    what = escape(card.what)
+    blocks: list[Any] = [
+        SectionBlock(text=MarkdownTextObject(text=p)) for p in chunks(what, _SECTION_LIMIT)
     ]
     fields = []
     if card.why:
@@ -62,13 +74,72 @@ def request_message(card: RequestCard) -> tuple[str, list[dict[str, Any]]]:
     needed_by = slack_date(card.needed_by) if card.needed_by else "No deadline"
     fields.append(MarkdownTextObject(text=f"*Needed by*\n{needed_by}"))
     blocks.append(SectionBlock(fields=fields))
-    context = f"Request #{card.id} · asked with /ask"
-    if card.source_permalink:
-        context += f" · started from <{card.source_permalink}|this message>"
-    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=context)]))
-    asking = "is asking you privately" if card.recipient_id else "is asking for help"
-    text = f"{_asker(card)} {asking}: {truncate(what, 200)}"
+    return blocks
+
+
+def direct_ask_message(
+    card: RequestCard, reasons: tuple[str, ...]
+) -> tuple[str, list[dict[str, Any]]]:
+    """A request sent to one suggested helper, with why they were asked and two answers."""
+    heading = f"*{_asker(card)} is asking you directly for help*"
+    blocks: list[Any] = [SectionBlock(text=MarkdownTextObject(text=heading)), *_request_body(card)]
+    if reasons:
+        why_you = " · ".join(escape(r) for r in reasons)
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"Why you: {why_you}")]))
+    blocks.append(
+        ActionsBlock(
+            elements=[
+                ButtonElement(
+                    text="I can help", action_id=ids.OFFER_HELP, value=str(card.id), style="primary"
+                ),
+                ButtonElement(text="Not this time", action_id=ids.DECLINE_HELP, value=str(card.id)),
+            ]
+        )
+    )
+    text = f"{_asker(card)} is asking you directly for help: {truncate(escape(card.what), 200)}"
     return text, [block.to_dict() for block in blocks]
+
+
+def direct_ask_answered(card: RequestCard, offered: bool) -> tuple[str, list[dict[str, Any]]]:
+    """The direct ask after the helper answered: the buttons go, their answer stays."""
+    if offered:
+        who = "They" if card.anonymous else f"<@{card.asker_id}>"
+        text = f":raised_hands: You offered to help. {who} will hear from me that you did."
+    else:
+        text = "No problem, thanks for saying so. Saying no is useful information too."
+    blocks = [
+        SectionBlock(text=MarkdownTextObject(text=text)),
+        ContextBlock(elements=[MarkdownTextObject(text=truncate(escape(card.what), 300))]),
+    ]
+    return text, [block.to_dict() for block in blocks]
+
+
+def asked_notice(helper_ids: tuple[str, ...], widened: bool) -> str:
+    people = ", ".join(f"<@{h}>" for h in helper_ids)
+    if widened:
+        return (
+            f"No offers on your request yet. That's common: people are busy, not unwilling. "
+            f"I've also asked {people} directly."
+        )
+    return f"I asked {people} directly. I'll tell you when someone offers."
+
+
+def widened_to_channel_notice(channel: str) -> str:
+    return (
+        "No offers on your request yet. That's common: people are busy, not unwilling. "
+        f"I've also posted it in <#{channel}>, so more people can see it."
+    )
+
+
+def offer_notice(card: RequestCard, helper_id: str) -> str:
+    return (
+        f":raised_hands: <@{helper_id}> offered to help with your request "
+        f"“{truncate(escape(card.what), 80)}”. Send them a message to get started."
+    )
+
+
+def plain_blocks(text: str) -> list[dict[str, Any]]:
+    return [SectionBlock(text=MarkdownTextObject(text=text)).to_dict()]
 
 
 def posted_notice(

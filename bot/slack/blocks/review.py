@@ -1,6 +1,8 @@
 """The coaching review: how a request reads, with kind tips, before it is posted."""
 
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -10,13 +12,16 @@ from slack_sdk.models.blocks import (
     DividerBlock,
     InputBlock,
     MarkdownTextObject,
+    Option,
     PlainTextObject,
+    RadioButtonsElement,
     SectionBlock,
     UserSelectElement,
 )
 from slack_sdk.models.views import View
 
 from bot.config import SupportResource
+from bot.domain.responses import Route
 from bot.domain.smart import SmartReport, Verdict
 from bot.slack.blocks import ids
 from bot.slack.blocks.text import escape
@@ -25,8 +30,26 @@ from bot.slack.blocks.text import escape
 _ICONS = {Verdict.MET: ":white_check_mark:", Verdict.WEAK: ":bulb:", Verdict.MISSING: ":bulb:"}
 
 
+@dataclass(frozen=True)
+class Suggested:
+    user_id: str
+    reasons: tuple[str, ...]
+
+
+ROUTE_LABELS = {
+    Route.CHANNEL: "Post it in {channel}",
+    Route.DIRECT: "Ask these people directly",
+    Route.BOTH: "Both: post it, and ask them directly",
+}
+
+
 def review_view(
-    report: SmartReport, *, request_id: int, support: tuple[SupportResource, ...]
+    report: SmartReport,
+    *,
+    request_id: int,
+    support: tuple[SupportResource, ...],
+    channel: str,
+    suggested: Sequence[Suggested] = (),
 ) -> dict[str, Any]:
     lines = [
         f"{_ICONS[finding.verdict]} *{finding.criterion.label}*: {escape(finding.tip)}"
@@ -38,6 +61,8 @@ def review_view(
         if not report.all_met
         else "Your request reads clearly."
     )
+    if suggested:
+        intro += " You can also ask the people most likely to help."
     blocks: list[Any] = [
         SectionBlock(text=MarkdownTextObject(text=intro)),
         SectionBlock(text=MarkdownTextObject(text="\n".join(lines))),
@@ -45,6 +70,29 @@ def review_view(
             elements=[ButtonElement(text="Edit", action_id=ids.EDIT_DRAFT, value=str(request_id))]
         ),
     ]
+    if suggested:
+        people = "\n".join(
+            f"<@{s.user_id}>" + (f": {escape(' · '.join(s.reasons))}" if s.reasons else "")
+            for s in suggested
+        )
+        options = [
+            Option(
+                value=route.value,
+                text=MarkdownTextObject(text=label.format(channel=f"<#{channel}>")),
+            )
+            for route, label in ROUTE_LABELS.items()
+        ]
+        blocks += [
+            DividerBlock(),
+            SectionBlock(text=MarkdownTextObject(text=f"*Who could help*\n{people}")),
+            InputBlock(
+                block_id=ids.ROUTE_BLOCK,
+                label="How should it go out?",
+                element=RadioButtonsElement(
+                    action_id=ids.ROUTE_INPUT, options=options, initial_option=options[0]
+                ),
+            ),
+        ]
     if report.sensitive:
         blocks += [
             DividerBlock(),
@@ -75,7 +123,7 @@ def review_view(
         type="modal",
         callback_id=ids.ASK_REVIEW,
         title=PlainTextObject(text="Before you post"),
-        submit=PlainTextObject(text="Post" if report.all_met else "Post as it is"),
+        submit=PlainTextObject(text="Send" if report.all_met else "Post as it is"),
         close=PlainTextObject(text="Cancel"),
         # A closed review discards its draft, so nothing half-composed lingers.
         notify_on_close=True,
@@ -85,10 +133,21 @@ def review_view(
     return view.to_dict()
 
 
-def read_private_recipient(view: Any) -> str | None:
+def _element(view: Any, block_id: str, action_id: str) -> dict[str, Any]:
     state = view.get("state") if isinstance(view, dict) else None
     values = state.get("values") if isinstance(state, dict) else None
-    block = values.get(ids.PRIVATE_BLOCK) if isinstance(values, dict) else None
-    element = block.get(ids.PRIVATE_INPUT) if isinstance(block, dict) else None
-    user = element.get("selected_user") if isinstance(element, dict) else None
+    block = values.get(block_id) if isinstance(values, dict) else None
+    element = block.get(action_id) if isinstance(block, dict) else None
+    return element if isinstance(element, dict) else {}
+
+
+def read_private_recipient(view: Any) -> str | None:
+    user = _element(view, ids.PRIVATE_BLOCK, ids.PRIVATE_INPUT).get("selected_user")
     return user if isinstance(user, str) and user else None
+
+
+def read_route(view: Any) -> Route:
+    """The asker's choice; anything missing or unknown means the channel, as before routing."""
+    option = _element(view, ids.ROUTE_BLOCK, ids.ROUTE_INPUT).get("selected_option")
+    value = option.get("value") if isinstance(option, dict) else None
+    return Route(value) if value in Route._value2member_map_ else Route.CHANNEL

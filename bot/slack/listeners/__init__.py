@@ -3,9 +3,17 @@
 from slack_bolt import App
 
 from bot.slack.deps import Deps
-from bot.slack.listeners.actions import ask_from_message, edit_draft, request_menu, retry_post
+from bot.slack.listeners.actions import (
+    ask_from_message,
+    edit_draft,
+    home,
+    offers,
+    request_menu,
+    retry_post,
+)
 from bot.slack.listeners.commands import ask
-from bot.slack.listeners.views import ask_edit, ask_review, ask_submission
+from bot.slack.listeners.events import app_home, users
+from bot.slack.listeners.views import ask_edit, ask_review, ask_submission, profile, topics
 
 
 def register_listeners(app: App, deps: Deps) -> None:
@@ -18,5 +26,11 @@ def register_listeners(app: App, deps: Deps) -> None:
         request_menu,
         retry_post,
         ask_from_message,
+        offers,
+        app_home,
+        users,
+        home,
+        profile,
+        topics,
     ):
         module.register(app, deps)

@@ -35,7 +35,6 @@ def register(app: App, deps: Deps) -> None:
                 # The app may not be in that conversation; the ask still works without the link.
                 logger.info("no permalink for the shortcut's message: %s", error.code)
         form = ask_modal(
-            default_channel=deps.settings.help_channel,
             draft=RequestDraft(what=what),
             metadata={"source": permalink} if permalink else None,
             allow_anonymous=deps.settings.allow_anonymous,

@@ -7,7 +7,8 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.services.asks import Outcome, draft_of, get_draft
+from bot.services.asks import Outcome, get_draft
+from bot.services.cards import draft_of
 from bot.slack.blocks import ids
 from bot.slack.blocks.ask_modal import ask_modal
 from bot.slack.blocks.messages import refusal_text
@@ -36,7 +37,6 @@ def register(app: App, deps: Deps) -> None:
         if source:
             metadata["source"] = source
         form = ask_modal(
-            default_channel=deps.settings.help_channel,
             draft=draft,
             metadata=metadata,
             allow_anonymous=deps.settings.allow_anonymous,

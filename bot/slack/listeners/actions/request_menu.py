@@ -49,7 +49,6 @@ def register(app: App, deps: Deps) -> None:
             tell_privately(client, logger, user_id, refusal_text(refused or ""), channel_id)
             return
         form = ask_modal(
-            default_channel=deps.settings.help_channel,
             draft=draft,
             metadata={"request_id": request_id},
             editing=True,

@@ -1,4 +1,5 @@
-"""`/ask [text]`: open the request modal, with the text (and any deadline in it) filled in."""
+"""`/ask [text]`: open the request modal, with the text (and any deadline in it) filled in.
+`/ask profile` and `/ask topics` open the helper profile and (for admins) add-topic forms."""
 
 from logging import Logger
 from typing import Any
@@ -13,6 +14,7 @@ from bot.services.people import local_now
 from bot.slack.blocks import ids
 from bot.slack.blocks.ask_modal import ask_modal
 from bot.slack.deps import Deps
+from bot.slack.listeners.actions.home import open_profile_modal, open_topic_modal
 
 
 def register(app: App, deps: Deps) -> None:
@@ -24,6 +26,21 @@ def register(app: App, deps: Deps) -> None:
         user_id = str(command.get("user_id", ""))
         text = command.get("text")
         text = text.strip() if isinstance(text, str) else ""
+        if text.lower() in (ids.PROFILE_SUBCOMMAND, ids.TOPICS_SUBCOMMAND):
+            opener = (
+                open_profile_modal if text.lower() == ids.PROFILE_SUBCOMMAND else open_topic_modal
+            )
+            problem = opener(
+                deps,
+                client,
+                logger,
+                team_id=str(command.get("team_id", "")),
+                user_id=user_id,
+                trigger_id=str(command.get("trigger_id", "")),
+            )
+            if problem:
+                respond(problem)
+            return
         draft, notice = RequestDraft(what=text), None
         if text:
             with deps.sessions() as session:
@@ -40,7 +57,6 @@ def register(app: App, deps: Deps) -> None:
             elif parsed.ambiguous:
                 notice = "I couldn't tell when you need this, so pick a time below."
         view = ask_modal(
-            default_channel=deps.settings.help_channel,
             draft=draft,
             allow_anonymous=deps.settings.allow_anonymous,
             notice=notice,

@@ -10,7 +10,7 @@ from bot.services.asks import Outcome, discard_draft, publish_draft
 from bot.slack.blocks import ids
 from bot.slack.blocks.ask_modal import metadata_int, read_metadata
 from bot.slack.blocks.messages import refusal_text
-from bot.slack.blocks.review import read_private_recipient
+from bot.slack.blocks.review import read_private_recipient, read_route
 from bot.slack.deps import Deps
 from bot.slack.listeners.replies import tell_privately
 
@@ -42,6 +42,7 @@ def register(app: App, deps: Deps) -> None:
                 user_id=user_id,
                 clock=deps.clock,
                 recipient_id=recipient,
+                route=read_route(view),
             )
         if result.outcome == Outcome.NOT_FOUND:
             tell_privately(client, logger, user_id, refusal_text(Outcome.NOT_FOUND))

@@ -10,9 +10,10 @@ from bot.domain.requests import validate_draft
 from bot.domain.smart import analyse
 from bot.services.asks import publish_draft, save_draft, submit_request
 from bot.services.people import cached_local_now
+from bot.services.routing import SHOWN, keep_routing, plan_routing
 from bot.slack.blocks import ids
 from bot.slack.blocks.ask_modal import field_errors, metadata_int, read_ask_form, read_metadata
-from bot.slack.blocks.review import review_view
+from bot.slack.blocks.review import Suggested, review_view
 from bot.slack.deps import Deps
 
 
@@ -36,26 +37,43 @@ def register(app: App, deps: Deps) -> None:
         source = metadata.get("source")
         source = source if isinstance(source, str) and source.startswith("https://") else None
         with deps.sessions() as session:
-            now = cached_local_now(session, team_id=team_id, user_id=user_id, clock=deps.clock)
-            report = analyse(draft, now)
+            local_now = cached_local_now(
+                session, team_id=team_id, user_id=user_id, clock=deps.clock
+            )
+            report = analyse(draft, local_now)
+            plan = plan_routing(
+                session,
+                team_id=team_id,
+                asker_id=user_id,
+                draft=draft,
+                help_channel=deps.settings.help_channel,
+                now=deps.clock(),
+            )
+            review = report.needs_review or bool(plan.suggestions)
             draft_id = metadata_int(metadata, "request_id")
-            if report.needs_review or draft_id is not None:
+            if review or draft_id is not None:
                 draft_id = save_draft(
                     session,
                     team_id=team_id,
                     asker_id=user_id,
                     draft=draft,
-                    default_channel=deps.settings.help_channel,
+                    default_channel=plan.channel,
                     clock=deps.clock,
                     request_id=draft_id,
                     source_permalink=source,
                 )
-        if report.needs_review:
+                keep_routing(session, draft_id, plan, deps.clock)
+        if review:
             logger.info("ask from %s shown its review (draft %s)", asker, draft_id)
-            review = review_view(
-                report, request_id=draft_id, support=deps.settings.support_resources
+            shown = [Suggested(s.user_id, s.reasons) for s in plan.suggestions[:SHOWN]]
+            view = review_view(
+                report,
+                request_id=draft_id,
+                support=deps.settings.support_resources,
+                channel=plan.channel,
+                suggested=shown,
             )
-            ack(response_action="update", view=review)
+            ack(response_action="update", view=view)
             return
         ack()
         with deps.sessions() as session:
@@ -70,7 +88,8 @@ def register(app: App, deps: Deps) -> None:
                     team_id=team_id,
                     asker_id=user_id,
                     draft=draft,
-                    default_channel=deps.settings.help_channel,
+                    default_channel=plan.channel,
                     clock=deps.clock,
                     source_permalink=source,
+                    topic_id=plan.topic.id if plan.topic else None,
                 )

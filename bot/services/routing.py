@@ -1,0 +1,225 @@
+"""Routing a request: its channel, and the people most likely and able to help."""
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.clock import Clock
+from bot.domain.requests import RequestDraft
+from bot.domain.responses import Route, SuggestionStatus
+from bot.domain.routing import (
+    Candidate,
+    Suggestion,
+    TopicSpec,
+    choose_channel,
+    lookup_keys,
+    match_topic,
+    rank_helpers,
+    terms,
+    widen_window,
+)
+from bot.services.cards import card_of, tell_asker
+from bot.services.people import zone_of
+from bot.services.ports import SlackError, SlackPort
+from db import routing_queries as rq
+from db.models import HelpRequest
+from db.models import Suggestion as SuggestionRow
+
+log = logging.getLogger(__name__)
+
+# Shown to the asker, and asked directly when they choose to.
+SHOWN = 5
+# Ranked beyond those shown: who a request widens to, or passes to after a "not this time".
+RESERVE = 5
+# How many more helpers a channel post widens to.
+WIDEN_TO = 3
+# How many candidates each source may contribute before ranking.
+POOL = 200
+DEFAULT_CAPACITY = 3
+# A term used by more requests than this share of the workspace says little about similarity,
+# and would make the history lookup read too many rows; the floor keeps small workspaces useful.
+TELLING_SHARE, TELLING_FLOOR = 0.005, 50
+TELLING_TERMS = 6
+
+
+@dataclass(frozen=True)
+class Routing:
+    topic: TopicSpec | None
+    channel: str
+    terms: tuple[str, ...]
+    suggestions: tuple[Suggestion, ...]  # ranked, shown ones first, then the reserve
+
+
+def topic_spec(row: object) -> TopicSpec:
+    return TopicSpec(
+        id=row.id,  # type: ignore[attr-defined]
+        name=row.name,  # type: ignore[attr-defined]
+        keywords=tuple(k for k in row.keywords.split(",") if k),  # type: ignore[attr-defined]
+        channel_id=row.channel_id,  # type: ignore[attr-defined]
+    )
+
+
+def plan_routing(
+    session: Session,
+    *,
+    team_id: str,
+    asker_id: str,
+    draft: RequestDraft,
+    help_channel: str,
+    now: datetime,
+) -> Routing:
+    """Rank helpers for a draft. Reads only, with a fixed number of queries."""
+    text = f"{draft.what}\n{draft.why}"
+    request_terms = terms(text)
+    topic = match_topic(text, [topic_spec(t) for t in rq.topics(session, team_id)])
+    channel = choose_channel(asker_choice=draft.channel, topic=topic, help_channel=help_channel)
+
+    corpus, frequencies = rq.term_frequencies(session, team_id, request_terms)
+    ceiling = max(TELLING_FLOOR, int(corpus * TELLING_SHARE))
+    telling = sorted(
+        (t for t in request_terms if 0 < frequencies.get(t, 0) <= ceiling),
+        key=lambda t: (frequencies[t], t),
+    )[:TELLING_TERMS]
+    history = rq.helper_history(
+        session, team_id, telling, min_shared=min(2, len(telling)), limit=POOL
+    )
+    pool = dict.fromkeys(history)
+    if topic is not None:
+        pool.update(dict.fromkeys(rq.topic_helpers(session, team_id, topic.id, POOL)))
+    pool.update(dict.fromkeys(rq.skill_helpers(session, team_id, lookup_keys(request_terms), POOL)))
+    pool.pop(asker_id, None)
+    user_ids = list(pool)
+    if not user_ids:
+        return Routing(topic, channel, tuple(request_terms), ())
+
+    profiles = rq.profiles(session, team_id, user_ids)
+    their_topics = rq.topics_of(session, team_id, user_ids)
+    their_skills = rq.skills_of(session, team_id, user_ids)
+    users = rq.slack_users(session, team_id, user_ids)
+    offers = rq.open_offers(session, team_id, user_ids)
+    counts = rq.suggestion_counts(
+        session,
+        team_id,
+        user_ids,
+        week_start=now - timedelta(days=7),
+        spread_start=now - timedelta(days=14),
+    )
+    candidates = []
+    for user_id in user_ids:
+        profile, user, past = profiles.get(user_id), users.get(user_id), history.get(user_id)
+        asked, recently = counts.get(user_id, (0, 0))
+        candidates.append(
+            Candidate(
+                user_id=user_id,
+                topics=frozenset(their_topics.get(user_id, ())),
+                skills=frozenset(their_skills.get(user_id, ())),
+                similar_helped=past.similar_helped if past else 0,
+                similarity=(past.best_shared / len(telling)) if past and telling else 0.0,
+                tz=zone_of(user) if user else None,
+                open_offers=offers.get(user_id, 0),
+                asked_this_week=asked,
+                weekly_capacity=profile.weekly_capacity if profile else DEFAULT_CAPACITY,
+                suggested_recently=recently,
+                is_bot=bool(user and user.is_bot),
+                is_deleted=bool(user and user.is_deleted),
+                paused=bool(profile and profile.paused),
+            )
+        )
+    ranked = rank_helpers(
+        candidates,
+        asker_id=asker_id,
+        request_terms=request_terms,
+        topic=topic,
+        now=now.astimezone(UTC),
+        needed_by=draft.needed_by,
+        limit=SHOWN + RESERVE,
+    )
+    return Routing(topic, channel, tuple(request_terms), tuple(ranked))
+
+
+def save_suggestions(
+    session: Session, request: HelpRequest, routing: Routing, now: datetime
+) -> None:
+    """Keep a draft's routing: its topic, its terms for later similarity, and its suggestions
+    (replacing any from an earlier version of the same draft)."""
+    request.topic_id = routing.topic.id if routing.topic else None
+    for old in rq.suggestions_for(session, request.id):
+        session.delete(old)
+    session.flush()
+    for rank, suggestion in enumerate(routing.suggestions, start=1):
+        session.add(
+            SuggestionRow(
+                request_id=request.id,
+                team_id=request.team_id,
+                user_id=suggestion.user_id,
+                rank=rank,
+                score=suggestion.score,
+                reasons="\n".join(suggestion.reasons),
+                status=SuggestionStatus.SUGGESTED,
+                created_at=now,
+            )
+        )
+    shown = [s.user_id for s in routing.suggestions[:SHOWN]]
+    if shown:
+        rq.mark_suggested(session, request.team_id, shown, now)
+
+
+def shown_suggestions(session: Session, request_id: int) -> Sequence[SuggestionRow]:
+    return rq.suggestions_for(session, request_id)[:SHOWN]
+
+
+def open_routing(
+    session: Session, slack: SlackPort, request: HelpRequest, route: Route, clock: Clock
+) -> None:
+    """Once a request is open: index its terms for later similarity, set when to widen it if no
+    one offers, and send the direct asks the asker chose."""
+    now = clock()
+    rq.record_terms(session, request.team_id, request.id, terms(f"{request.what}\n{request.why}"))
+    request.route = route
+    request.widen_at = now + widen_window(now, request.needed_by)
+    session.commit()
+    if route in (Route.DIRECT, Route.BOTH) and request.recipient_id is None:
+        asked = ask_suggested(session, slack, request, SHOWN, clock)
+        if asked:
+            tell_asker(slack.tell_asked, card_of(request), asked, False)
+
+
+def ask_suggested(
+    session: Session, slack: SlackPort, request: HelpRequest, count: int, clock: Clock
+) -> tuple[str, ...]:
+    """DM the next `count` suggested helpers not yet asked, best first. Each is claimed before
+    its DM, so a double click or a concurrent widening never asks anyone twice."""
+    card = card_of(request)
+    asked: list[str] = []
+    for row in rq.suggestions_for(session, request.id):
+        if len(asked) == count:
+            break
+        if row.status != SuggestionStatus.SUGGESTED:
+            continue
+        if not rq.claim_suggestion(session, row.id, clock()):
+            continue
+        session.commit()
+        try:
+            slack.ask_directly(card, row.user_id, tuple(row.reasons.splitlines()))
+        except SlackError as error:
+            # Unreachable (left, or an app): count them as not available, and move on.
+            log.warning(
+                "could not ask %s about request %s: %s", row.user_id, request.id, error.code
+            )
+            rq.set_suggestion_status(session, row.id, SuggestionStatus.DECLINED, clock())
+            session.commit()
+            continue
+        asked.append(row.user_id)
+    return tuple(asked)
+
+
+def keep_routing(session: Session, request_id: int, plan: Routing, clock: Clock) -> None:
+    """Store a draft's routing until the asker decides how to send it."""
+    request = session.get(HelpRequest, request_id)
+    if request is None:
+        return
+    save_suggestions(session, request, plan, clock())
+    session.commit()

@@ -1,0 +1,440 @@
+"""Routing end to end: topic channels, suggested helpers with reasons, direct asks, offers,
+"not this time", and widening, through signed requests and the fake Slack."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, select
+
+from bot.domain.requests import HelpKind, RequestDraft, RequestSize, RequestStatus
+from bot.domain.responses import OfferSource, OfferStatus, Route, SuggestionStatus
+from bot.domain.routing import skill_stem, terms
+from bot.scheduler import widen_job
+from bot.services.routing import plan_routing
+from db import routing_queries as rq
+from db.models import (
+    HelperProfile,
+    HelperSkill,
+    HelperTopic,
+    HelpRequest,
+    Offer,
+    SlackUser,
+    Suggestion,
+    Topic,
+)
+from tests.conftest import find_message
+from tests.slack_stand_in.pytest_plugin import ASKER_ID, HELP_CHANNEL_ID, TEAM_ID
+
+DATA_CHANNEL = "C0DATA"
+WHAT = "Could someone review my postgres migration that adds an index to the orders table?"
+WHY = "It blocks Thursday's release to customers"
+
+
+def answers(clock, **changes):
+    return {
+        "what": WHAT,
+        "why": WHY,
+        "kind": HelpKind.FEEDBACK.value,
+        "size": RequestSize.HALF_HOUR.value,
+        "needed_by": int((clock() + timedelta(days=2)).timestamp()),
+        **changes,
+    }
+
+
+def person(session, clock, user_id, *, topics=(), skills=(), capacity=3, paused=False, **user):
+    session.add(
+        SlackUser(
+            team_id=TEAM_ID,
+            user_id=user_id,
+            real_name=user_id.title(),
+            tz=user.get("tz", "Europe/London"),
+            tz_offset=0,
+            is_bot=user.get("is_bot", False),
+            is_deleted=user.get("is_deleted", False),
+            is_admin=False,
+            is_owner=False,
+            fetched_at=clock(),
+        )
+    )
+    session.add(
+        HelperProfile(
+            team_id=TEAM_ID,
+            user_id=user_id,
+            weekly_capacity=capacity,
+            paused=paused,
+            updated_at=clock(),
+        )
+    )
+    for topic in topics:
+        session.add(HelperTopic(team_id=TEAM_ID, user_id=user_id, topic_id=topic.id))
+    for skill in skills:
+        session.add(
+            HelperSkill(team_id=TEAM_ID, user_id=user_id, skill=skill, stem=skill_stem(skill))
+        )
+
+
+@pytest.fixture
+def databases(session, clock):
+    topic = Topic(
+        team_id=TEAM_ID,
+        name="Databases",
+        keywords="postgres,sql,index,migration",
+        channel_id=DATA_CHANNEL,
+        created_at=clock(),
+        updated_at=clock(),
+    )
+    session.add(topic)
+    session.flush()
+    return topic
+
+
+@pytest.fixture
+def helpers(session, clock, databases):
+    """Six people who could help, and four who must never be suggested."""
+    for n in range(1, 7):
+        person(session, clock, f"UDB{n}", topics=[databases], skills=["postgres"] if n == 1 else [])
+    person(session, clock, "UPAUSED", topics=[databases], paused=True)
+    person(session, clock, "UFULL", topics=[databases], capacity=0)
+    person(session, clock, "UGONE", topics=[databases], is_deleted=True)
+    person(session, clock, "UROBOT", topics=[databases], is_bot=True)
+    person(session, clock, ASKER_ID, topics=[databases])
+    session.commit()
+
+
+def requests(session):
+    session.expire_all()
+    return list(session.scalars(select(HelpRequest).order_by(HelpRequest.id)))
+
+
+def review_of(fake_slack, view, response):
+    body = response.json()
+    assert body["response_action"] == "update", body
+    return fake_slack.apply_view_response(view["id"], body)
+
+
+def dms_to(fake_slack, user_id):
+    return [c for c in fake_slack.calls_to("chat.postMessage") if c.args["channel"] == user_id]
+
+
+def test_with_no_one_to_suggest_a_request_goes_to_its_topic_channel(
+    databases, open_ask_modal, driver, fake_slack, session, clock
+) -> None:
+    session.commit()
+    response = driver.view_submission(open_ask_modal(), answers(clock), user_id=ASKER_ID)
+    assert response.body == ""
+    find_message(fake_slack, DATA_CHANNEL, "is asking for help")
+    (request,) = requests(session)
+    assert (request.destination_channel, request.topic_id) == (DATA_CHANNEL, databases.id)
+
+
+def test_the_askers_own_choice_of_channel_wins(
+    databases, open_ask_modal, driver, fake_slack, session, clock
+) -> None:
+    session.commit()
+    driver.view_submission(
+        open_ask_modal(), answers(clock, channel=HELP_CHANNEL_ID), user_id=ASKER_ID
+    )
+    find_message(fake_slack, HELP_CHANNEL_ID, "is asking for help")
+
+
+def test_nothing_matches_so_the_help_channel(open_ask_modal, driver, fake_slack, clock) -> None:
+    driver.view_submission(open_ask_modal(), answers(clock), user_id=ASKER_ID)
+    find_message(fake_slack, HELP_CHANNEL_ID, "is asking for help")
+
+
+def test_the_review_suggests_helpers_with_reasons_and_never_the_wrong_people(
+    helpers, open_ask_modal, driver, fake_slack, session, clock
+) -> None:
+    view = open_ask_modal()
+    shown = review_of(
+        fake_slack, view, driver.view_submission(view, answers(clock), user_id=ASKER_ID)
+    )
+
+    text = json.dumps(shown["blocks"])
+    assert "Who could help" in text
+    assert "knows: postgres" in text
+    for never in ("UPAUSED", "UFULL", "UGONE", "UROBOT", ASKER_ID):
+        assert f"<@{never}>" not in text
+    assert f"<@{ASKER_ID}>" not in text
+    (draft,) = requests(session)
+    rows = list(session.scalars(select(Suggestion).order_by(Suggestion.rank)))
+    assert [r.user_id for r in rows][:1] == ["UDB1"]  # topic and skill: the best match
+    assert len(rows) == 6  # five shown, one in reserve
+    assert {r.status for r in rows} == {SuggestionStatus.SUGGESTED}
+    assert all(r.request_id == draft.id for r in rows)
+    assert fake_slack.calls_to("chat.postMessage") == []  # nothing sent while reviewing
+
+
+def send(fake_slack, driver, view, clock, route):
+    shown = review_of(
+        fake_slack, view, driver.view_submission(view, answers(clock), user_id=ASKER_ID)
+    )
+    driver.view_submission(shown, {"route": route.value}, user_id=ASKER_ID)
+
+
+def test_asking_directly_dms_each_suggested_helper_and_not_the_channel(
+    helpers, open_ask_modal, driver, fake_slack, session, clock
+) -> None:
+    send(fake_slack, driver, open_ask_modal(), clock, Route.DIRECT)
+
+    asked = sorted(
+        c.args["channel"]
+        for c in fake_slack.calls_to("chat.postMessage")
+        if c.args["channel"].startswith("UDB")
+    )
+    assert asked == ["UDB1", "UDB2", "UDB3", "UDB4", "UDB5"]
+    dm = dms_to(fake_slack, "UDB1")[0]
+    assert "asking you directly for help" in dm.args["text"]
+    buttons = json.dumps(dm.args["blocks"])
+    assert "I can help" in buttons
+    assert "Not this time" in buttons
+    assert "Why you: " in buttons
+    assert not [
+        c for c in fake_slack.calls_to("chat.postMessage") if c.args["channel"].startswith("C")
+    ]
+    (told,) = dms_to(fake_slack, ASKER_ID)
+    assert "I asked <@UDB1>" in told.args["text"]
+    request = requests(session)[0]
+    assert (request.status, request.route) == (RequestStatus.OPEN, Route.DIRECT)
+    statuses = {r.user_id: r.status for r in session.scalars(select(Suggestion))}
+    assert statuses["UDB6"] == SuggestionStatus.SUGGESTED  # the reserve, not asked yet
+    assert statuses["UDB1"] == SuggestionStatus.ASKED
+
+
+def test_both_posts_and_asks(helpers, open_ask_modal, driver, fake_slack, session, clock) -> None:
+    send(fake_slack, driver, open_ask_modal(), clock, Route.BOTH)
+    find_message(fake_slack, DATA_CHANNEL, "is asking for help")
+    assert len(dms_to(fake_slack, "UDB1")) == 1
+
+
+def direct_ask(fake_slack, helper):
+    """The direct ask as the helper received it: (ts, message)."""
+    dm_channel = fake_slack.dm_channel_id(helper)
+    return next((ts, m) for (c, ts), m in fake_slack.messages.items() if c == dm_channel)
+
+
+def click(driver, fake_slack, helper, action, asked=None):
+    ts, message = asked or direct_ask(fake_slack, helper)
+    value = next(
+        e["value"] for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]
+    )
+    driver.block_action(
+        action,
+        user_id=helper,
+        value=value,
+        message={**message, "ts": ts},
+        channel_id=fake_slack.dm_channel_id(helper),
+    )
+    return ts
+
+
+def test_i_can_help_records_one_offer_and_tells_the_asker(
+    helpers, open_ask_modal, driver, fake_slack, session, clock
+) -> None:
+    send(fake_slack, driver, open_ask_modal(), clock, Route.DIRECT)
+    asked = direct_ask(fake_slack, "UDB2")
+    ts = click(driver, fake_slack, "UDB2", "offer_help", asked)
+    click(driver, fake_slack, "UDB2", "offer_help", asked)  # a double click
+
+    (offer,) = session.scalars(select(Offer)).all()
+    assert (offer.helper_id, offer.status, offer.source) == (
+        "UDB2",
+        OfferStatus.OFFERED,
+        OfferSource.DIRECT,
+    )
+    told = [c for c in dms_to(fake_slack, ASKER_ID) if "offered to help" in c.args["text"]]
+    assert len(told) == 1
+    assert "<@UDB2>" in told[0].args["text"]
+    updated = fake_slack.messages[(fake_slack.dm_channel_id("UDB2"), ts)]
+    assert "You offered to help" in updated["text"]
+    (ephemeral,) = fake_slack.calls_to("chat.postEphemeral")
+    assert ephemeral.args["text"] == "You've already answered this one, thank you."
+    statuses = {r.user_id: r.status for r in session.scalars(select(Suggestion))}
+    assert statuses["UDB2"] == SuggestionStatus.OFFERED
+
+
+def test_not_this_time_thanks_them_and_asks_the_next_helper(
+    helpers, open_ask_modal, driver, fake_slack, session, clock
+) -> None:
+    send(fake_slack, driver, open_ask_modal(), clock, Route.DIRECT)
+    assert dms_to(fake_slack, "UDB6") == []
+    ts = click(driver, fake_slack, "UDB3", "decline_help")
+
+    updated = fake_slack.messages[(fake_slack.dm_channel_id("UDB3"), ts)]
+    assert "No problem" in updated["text"]
+    assert len(dms_to(fake_slack, "UDB6")) == 1  # the reserve is asked instead
+    session.expire_all()
+    statuses = {r.user_id: r.status for r in session.scalars(select(Suggestion))}
+    assert statuses["UDB3"] == SuggestionStatus.DECLINED
+    assert statuses["UDB6"] == SuggestionStatus.ASKED
+    assert session.scalars(select(Offer)).all() == []
+
+
+def test_a_channel_post_nobody_answers_widens_once_to_the_next_helpers(
+    helpers, deps, open_ask_modal, driver, fake_slack, session, clock
+) -> None:
+    send(fake_slack, driver, open_ask_modal(), clock, Route.CHANNEL)
+    request = requests(session)[0]
+    assert request.widen_at is not None
+
+    widen_job(deps)  # too early: nothing happens
+    assert [
+        c for c in fake_slack.calls_to("chat.postMessage") if c.args["channel"].startswith("UDB")
+    ] == []
+
+    clock.now = request.widen_at + timedelta(minutes=1)
+    widen_job(deps)
+    widen_job(deps)  # once only
+
+    asked = sorted(
+        c.args["channel"]
+        for c in fake_slack.calls_to("chat.postMessage")
+        if c.args["channel"].startswith("UDB")
+    )
+    assert asked == ["UDB1", "UDB2", "UDB3"]
+    kind = [
+        c for c in dms_to(fake_slack, ASKER_ID) if "No offers on your request yet" in c.args["text"]
+    ]
+    assert len(kind) == 1
+    assert "people are busy, not unwilling" in kind[0].args["text"]
+    assert requests(session)[0].widened_at == clock.now - timedelta(0)
+
+
+def test_a_direct_ask_nobody_answers_widens_to_the_channel(
+    helpers, deps, open_ask_modal, driver, fake_slack, session, clock
+) -> None:
+    send(fake_slack, driver, open_ask_modal(), clock, Route.DIRECT)
+    clock.now = requests(session)[0].widen_at + timedelta(minutes=1)
+    widen_job(deps)
+    find_message(fake_slack, DATA_CHANNEL, "is asking for help")
+    told = [
+        c
+        for c in dms_to(fake_slack, ASKER_ID)
+        if f"posted it in <#{DATA_CHANNEL}>" in c.args["text"]
+    ]
+    assert len(told) == 1
+    assert requests(session)[0].route == Route.BOTH
+
+
+def test_an_offer_stops_the_widening(
+    helpers, deps, open_ask_modal, driver, fake_slack, session, clock
+) -> None:
+    send(fake_slack, driver, open_ask_modal(), clock, Route.DIRECT)
+    click(driver, fake_slack, "UDB1", "offer_help")
+    clock.now = requests(session)[0].widen_at + timedelta(minutes=1)
+    widen_job(deps)
+    assert requests(session)[0].widened_at is None
+    assert not [
+        c for c in fake_slack.calls_to("chat.postMessage") if c.args["channel"].startswith("C")
+    ]
+
+
+def past_request(session, clock, what, helper):
+    request = HelpRequest(
+        team_id=TEAM_ID,
+        asker_id="USOMEONE",
+        what=what,
+        why="",
+        help_kind=HelpKind.INFORMATION,
+        size=RequestSize.QUICK,
+        destination_channel=HELP_CHANNEL_ID,
+        status=RequestStatus.OPEN,
+        delivery="posted",
+        created_at=clock(),
+        updated_at=clock(),
+    )
+    session.add(request)
+    session.flush()
+    rq.record_terms(session, TEAM_ID, request.id, terms(what))
+    session.add(
+        Offer(
+            request_id=request.id,
+            team_id=TEAM_ID,
+            helper_id=helper,
+            source=OfferSource.BUTTON,
+            status=OfferStatus.ACCEPTED,
+            created_at=clock(),
+            updated_at=clock(),
+        )
+    )
+
+
+def test_people_who_helped_with_similar_requests_are_suggested(session, clock) -> None:
+    for n in range(3):
+        past_request(session, clock, f"postgres migration locks the orders table #{n}", "UVETERAN")
+    past_request(session, clock, "how do I expense a train ticket", "UOTHER")
+    session.commit()
+    plan = plan_routing(
+        session,
+        team_id=TEAM_ID,
+        asker_id=ASKER_ID,
+        draft=RequestDraft(what=WHAT, why=WHY, kind=HelpKind.FEEDBACK, size=RequestSize.QUICK),
+        help_channel=HELP_CHANNEL_ID,
+        now=clock(),
+    )
+    assert [s.user_id for s in plan.suggestions] == ["UVETERAN"]
+    assert "helped with 3 similar requests" in plan.suggestions[0].reasons
+
+
+def count_queries(session, run):
+    seen = []
+    engine = session.get_bind()
+
+    def record(*_args, **_kwargs):
+        seen.append(1)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        run()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return len(seen)
+
+
+def test_ranking_costs_the_same_queries_for_few_or_many_candidates(
+    databases, session, clock
+) -> None:
+    draft = RequestDraft(what=WHAT, why=WHY, kind=HelpKind.FEEDBACK, size=RequestSize.QUICK)
+
+    def plan():
+        return plan_routing(
+            session,
+            team_id=TEAM_ID,
+            asker_id=ASKER_ID,
+            draft=draft,
+            help_channel=HELP_CHANNEL_ID,
+            now=clock(),
+        )
+
+    person(session, clock, "UONE", topics=[databases])
+    session.commit()
+    few = count_queries(session, plan)
+    for n in range(120):
+        person(session, clock, f"UMANY{n:03}", topics=[databases], skills=["postgres"])
+        past_request(session, clock, f"postgres index migration number {n}", f"UMANY{n:03}")
+    session.commit()
+    many = count_queries(session, plan)
+    assert few == many
+    assert len(plan().suggestions) == 10
+
+
+def test_a_phrase_skill_brings_its_owner_into_the_pool(session, clock) -> None:
+    person(session, clock, "UREVIEWER", skills=["Incident reviews"])
+    person(session, clock, "UUNRELATED", skills=["Figma"])
+    session.commit()
+    plan = plan_routing(
+        session,
+        team_id=TEAM_ID,
+        asker_id=ASKER_ID,
+        draft=RequestDraft(
+            what="Could someone facilitate our incident review of Tuesday's outage?",
+            kind=HelpKind.PAIRING,
+            size=RequestSize.HOURS,
+        ),
+        help_channel=HELP_CHANNEL_ID,
+        now=clock(),
+    )
+    (suggestion,) = plan.suggestions
+    assert suggestion.user_id == "UREVIEWER"
+    assert any("incident reviews" in reason.lower() for reason in suggestion.reasons)
