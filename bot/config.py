@@ -9,6 +9,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -46,6 +47,10 @@ class Settings:
     support_resources: tuple[SupportResource, ...] = ()
     # People who may keep the workspace's topics besides Slack's own admins and owners.
     admin_user_ids: frozenset[str] = frozenset()
+    # Widening: wait this share of the time left before the deadline (or this long when there is
+    # none) for an offer, then widen a request once.
+    widen_fraction: float = 0.25
+    widen_without_deadline: timedelta = timedelta(hours=4)
 
     @property
     def socket_mode(self) -> bool:
@@ -153,6 +158,22 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     allow_anonymous = _flag(env, "ALLOW_ANONYMOUS_ASKS")
     support_resources = _support_resources(_get(env, "SUPPORT_RESOURCES"))
     admin_user_ids = _admin_user_ids(_get(env, "ADMIN_USER_IDS"))
+    fraction_text = _get(env, "WIDEN_FRACTION") or "0.25"
+    try:
+        widen_fraction = float(fraction_text)
+    except ValueError:
+        widen_fraction = -1.0
+    if not 0 < widen_fraction <= 1:
+        raise SettingsError(
+            f"WIDEN_FRACTION must be a number above 0 and at most 1, not {fraction_text!r}: the "
+            "share of the time left to wait for an offer before widening a request."
+        )
+    hours_text = _get(env, "WIDEN_NO_DEADLINE_HOURS") or "4"
+    if not hours_text.isdigit() or not 1 <= int(hours_text) <= 168:
+        raise SettingsError(
+            f"WIDEN_NO_DEADLINE_HOURS must be a whole number of hours from 1 to 168, not "
+            f"{hours_text!r}."
+        )
 
     return Settings(
         bot_token=bot_token,
@@ -166,6 +187,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         allow_anonymous=allow_anonymous,
         support_resources=support_resources,
         admin_user_ids=admin_user_ids,
+        widen_fraction=widen_fraction,
+        widen_without_deadline=timedelta(hours=int(hours_text)),
     )
 
 

@@ -23,7 +23,7 @@ from db.models import (
     Suggestion,
     Topic,
 )
-from tests.conftest import find_message
+from tests.conftest import find_message, submit_and_post
 from tests.slack_stand_in.pytest_plugin import ASKER_ID, HELP_CHANNEL_ID, TEAM_ID
 
 DATA_CHANNEL = "C0DATA"
@@ -438,3 +438,23 @@ def test_a_phrase_skill_brings_its_owner_into_the_pool(session, clock) -> None:
     (suggestion,) = plan.suggestions
     assert suggestion.user_id == "UREVIEWER"
     assert any("incident reviews" in reason.lower() for reason in suggestion.reasons)
+
+
+class TestWideningIsConfigurable:
+    @pytest.fixture
+    def settings_overrides(self):
+        return {"WIDEN_FRACTION": "0.5", "WIDEN_NO_DEADLINE_HOURS": "1"}
+
+    def test_the_window_follows_the_settings(
+        self, open_ask_modal, driver, fake_slack, session, clock
+    ) -> None:
+        driver.view_submission(open_ask_modal(), answers(clock), user_id=ASKER_ID)
+        (with_deadline,) = requests(session)
+        left = with_deadline.needed_by - clock()
+        assert with_deadline.widen_at == clock() + min(left * 0.5, timedelta(hours=24))
+
+        submit_and_post(
+            driver, fake_slack, open_ask_modal(), answers(clock, needed_by=None), ASKER_ID
+        )
+        without = requests(session)[1]
+        assert without.widen_at == clock() + timedelta(hours=1)

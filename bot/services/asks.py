@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 # Longer than any one post attempt can take with Slack's retries (a few Retry-After waits), so a
 # live attempt is never taken over; short enough that a crashed one is soon retryable.
 STALE_CLAIM = timedelta(minutes=5)
+DEFAULT_WIDEN = routing.WidenPolicy()
 
 
 class Outcome(StrEnum):
@@ -61,6 +62,7 @@ def submit_request(
     clock: Clock,
     source_permalink: str | None = None,
     topic_id: int | None = None,
+    widen: routing.WidenPolicy = DEFAULT_WIDEN,
 ) -> DeliveryResult:
     """Store a validated draft, then post it. The request is committed before Slack is called,
     so a refusal or a crash mid-post never loses what the asker wrote."""
@@ -74,7 +76,7 @@ def submit_request(
     session.commit()
     log.info("request %s stored for %s in team %s", request.id, who(request), team_id)
     result = deliver(session, slack, request, clock, replace=None)
-    routing.open_routing(session, slack, request, Route.CHANNEL, clock)
+    routing.open_routing(session, slack, request, Route.CHANNEL, clock, widen)
     return result
 
 
@@ -125,6 +127,7 @@ def publish_draft(
     clock: Clock,
     recipient_id: str | None = None,
     route: Route = Route.CHANNEL,
+    widen: routing.WidenPolicy = DEFAULT_WIDEN,
 ) -> DeliveryResult:
     """Post a reviewed draft ("Post as it is"): to its channel, privately to one person, directly
     to the suggested helpers, or both."""
@@ -160,7 +163,7 @@ def publish_draft(
     result = DeliveryResult(Outcome.POSTED, request_id)
     if route != Route.DIRECT:
         result = deliver(session, slack, request, clock, replace=None)
-    routing.open_routing(session, slack, request, route, clock)
+    routing.open_routing(session, slack, request, route, clock, widen)
     return result
 
 

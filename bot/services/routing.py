@@ -171,15 +171,30 @@ def shown_suggestions(session: Session, request_id: int) -> Sequence[SuggestionR
     return rq.suggestions_for(session, request_id)[:SHOWN]
 
 
+@dataclass(frozen=True)
+class WidenPolicy:
+    """How long a request waits for an offer before it is widened (settings: WIDEN_*)."""
+
+    fraction: float = 0.25
+    without_deadline: timedelta = timedelta(hours=4)
+
+
 def open_routing(
-    session: Session, slack: SlackPort, request: HelpRequest, route: Route, clock: Clock
+    session: Session,
+    slack: SlackPort,
+    request: HelpRequest,
+    route: Route,
+    clock: Clock,
+    widen: WidenPolicy,
 ) -> None:
     """Once a request is open: index its terms for later similarity, set when to widen it if no
     one offers, and send the direct asks the asker chose."""
     now = clock()
     rq.record_terms(session, request.team_id, request.id, terms(f"{request.what}\n{request.why}"))
     request.route = route
-    request.widen_at = now + widen_window(now, request.needed_by)
+    request.widen_at = now + widen_window(
+        now, request.needed_by, fraction=widen.fraction, default=widen.without_deadline
+    )
     session.commit()
     if route in (Route.DIRECT, Route.BOTH) and request.recipient_id is None:
         asked = ask_suggested(session, slack, request, SHOWN, clock)

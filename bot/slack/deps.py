@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.services.routing import WidenPolicy
 from bot.slack.gateway import SlackGateway
 
 
@@ -17,3 +18,7 @@ class Deps:
     sessions: sessionmaker[Session]
     clock: Clock
     slack: SlackGateway
+
+    @property
+    def widen(self) -> WidenPolicy:
+        return WidenPolicy(self.settings.widen_fraction, self.settings.widen_without_deadline)

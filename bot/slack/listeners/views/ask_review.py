@@ -43,6 +43,7 @@ def register(app: App, deps: Deps) -> None:
                 clock=deps.clock,
                 recipient_id=recipient,
                 route=read_route(view),
+                widen=deps.widen,
             )
         if result.outcome == Outcome.NOT_FOUND:
             tell_privately(client, logger, user_id, refusal_text(Outcome.NOT_FOUND))

@@ -79,7 +79,12 @@ def register(app: App, deps: Deps) -> None:
         with deps.sessions() as session:
             if draft_id is not None:
                 publish_draft(
-                    session, deps.slack, request_id=draft_id, user_id=user_id, clock=deps.clock
+                    session,
+                    deps.slack,
+                    request_id=draft_id,
+                    user_id=user_id,
+                    clock=deps.clock,
+                    widen=deps.widen,
                 )
             else:
                 submit_request(
@@ -92,4 +97,5 @@ def register(app: App, deps: Deps) -> None:
                     clock=deps.clock,
                     source_permalink=source,
                     topic_id=plan.topic.id if plan.topic else None,
+                    widen=deps.widen,
                 )
