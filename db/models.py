@@ -224,5 +224,5 @@ class Offer(Base):
     __table_args__ = (
         # One offer per helper per request: a double click or a retried event changes nothing.
         UniqueConstraint("request_id", "helper_id"),
-        Index("ix_offers_helper", "team_id", "helper_id", "status"),
+        Index("ix_offers_helper", "team_id", "helper_id", "created_at"),
     )

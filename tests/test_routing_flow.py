@@ -458,3 +458,47 @@ class TestWideningIsConfigurable:
         )
         without = requests(session)[1]
         assert without.widen_at == clock() + timedelta(hours=1)
+
+
+def test_only_recent_offers_count_as_load(databases, session, clock) -> None:
+    person(session, clock, "UBUSY", topics=[databases])
+    person(session, clock, "UEARLIER", topics=[databases])
+    for helper, age in (("UBUSY", timedelta(days=2)), ("UEARLIER", timedelta(days=30))):
+        for n in range(2):
+            request = HelpRequest(
+                team_id=TEAM_ID,
+                asker_id="USOMEONE",
+                what=f"an older ask {helper} {n}",
+                why="",
+                help_kind=HelpKind.INFORMATION,
+                size=RequestSize.QUICK,
+                destination_channel=HELP_CHANNEL_ID,
+                status=RequestStatus.OPEN,
+                delivery="posted",
+                created_at=clock() - age,
+                updated_at=clock() - age,
+            )
+            session.add(request)
+            session.flush()
+            session.add(
+                Offer(
+                    request_id=request.id,
+                    team_id=TEAM_ID,
+                    helper_id=helper,
+                    source=OfferSource.BUTTON,
+                    status=OfferStatus.ACCEPTED,
+                    created_at=clock() - age,
+                    updated_at=clock() - age,
+                )
+            )
+    session.commit()
+    plan = plan_routing(
+        session,
+        team_id=TEAM_ID,
+        asker_id=ASKER_ID,
+        draft=RequestDraft(what=WHAT, why=WHY, kind=HelpKind.FEEDBACK, size=RequestSize.QUICK),
+        help_channel=HELP_CHANNEL_ID,
+        now=clock(),
+    )
+    # Equal in every other way: two offers from a month ago are not work in hand any more.
+    assert [s.user_id for s in plan.suggestions] == ["UEARLIER", "UBUSY"]

@@ -37,12 +37,14 @@ RESERVE = 5
 # How many more helpers a channel post widens to.
 WIDEN_TO = 3
 # How many candidates each source may contribute before ranking.
-POOL = 200
+POOL = 60
 DEFAULT_CAPACITY = 3
 # A term used by more requests than this share of the workspace says little about similarity,
 # and would make the history lookup read too many rows; the floor keeps small workspaces useful.
 TELLING_SHARE, TELLING_FLOOR = 0.005, 50
 TELLING_TERMS = 6
+# An offer older than this is not work in hand any more, whatever its request's status says.
+OPEN_OFFER_WINDOW = timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,7 @@ def plan_routing(
     their_topics = rq.topics_of(session, team_id, user_ids)
     their_skills = rq.skills_of(session, team_id, user_ids)
     users = rq.slack_users(session, team_id, user_ids)
-    offers = rq.open_offers(session, team_id, user_ids)
+    offers = rq.open_offers(session, team_id, user_ids, since=now - OPEN_OFFER_WINDOW)
     counts = rq.suggestion_counts(
         session,
         team_id,

@@ -105,7 +105,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("request_id", "helper_id", name=op.f("uq_offers_request_id_helper_id")),
     )
     with op.batch_alter_table("offers", schema=None) as batch_op:
-        batch_op.create_index("ix_offers_helper", ["team_id", "helper_id", "status"], unique=False)
+        batch_op.create_index(
+            "ix_offers_helper", ["team_id", "helper_id", "created_at"], unique=False
+        )
 
     op.create_table(
         "request_terms",
