@@ -45,6 +45,7 @@ TELLING_SHARE, TELLING_FLOOR = 0.005, 50
 TELLING_TERMS = 6
 # An offer older than this is not work in hand any more, whatever its request's status says.
 OPEN_OFFER_WINDOW = timedelta(days=14)
+IDLE = rq.Workload(0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -98,21 +99,20 @@ def plan_routing(
         return Routing(topic, channel, tuple(request_terms), ())
 
     profiles = rq.profiles(session, team_id, user_ids)
-    their_topics = rq.topics_of(session, team_id, user_ids)
-    their_skills = rq.skills_of(session, team_id, user_ids)
+    their_topics, their_skills = rq.interests(session, team_id, user_ids)
     users = rq.slack_users(session, team_id, user_ids)
-    offers = rq.open_offers(session, team_id, user_ids, since=now - OPEN_OFFER_WINDOW)
-    counts = rq.suggestion_counts(
+    loads = rq.workload(
         session,
         team_id,
         user_ids,
+        offers_since=now - OPEN_OFFER_WINDOW,
         week_start=now - timedelta(days=7),
         spread_start=now - timedelta(days=14),
     )
     candidates = []
     for user_id in user_ids:
         profile, user, past = profiles.get(user_id), users.get(user_id), history.get(user_id)
-        asked, recently = counts.get(user_id, (0, 0))
+        load = loads.get(user_id, IDLE)
         candidates.append(
             Candidate(
                 user_id=user_id,
@@ -121,10 +121,10 @@ def plan_routing(
                 similar_helped=past.similar_helped if past else 0,
                 similarity=(past.best_shared / len(telling)) if past and telling else 0.0,
                 tz=zone_of(user) if user else None,
-                open_offers=offers.get(user_id, 0),
-                asked_this_week=asked,
+                open_offers=load.open_offers,
+                asked_this_week=load.asked_this_week,
                 weekly_capacity=profile.weekly_capacity if profile else DEFAULT_CAPACITY,
-                suggested_recently=recently,
+                suggested_recently=load.suggested_recently,
                 is_bot=bool(user and user.is_bot),
                 is_deleted=bool(user and user.is_deleted),
                 paused=bool(profile and profile.paused),
