@@ -1,0 +1,1071 @@
+"""Helper routing at scale: `plan_routing` end to end, database included, on a generated workspace.
+
+Run from the repository root:
+
+    .venv/bin/python bench/bench_routing.py [--database sqlite|postgresql|both] [--queries N]
+
+The workspace (people, helper profiles, two years of requests with their terms, offers and recent
+suggestions) is generated from a seed. The SQLite file is kept in the cache directory, keyed by
+seed and sizes, so a rerun measures at once; PostgreSQL gets a private schema per run, loaded
+with COPY and dropped afterwards. See bench/README.md for the method and the figures last recorded.
+"""
+
+# ruff: noqa: E402 - the repository root must be on sys.path before the app and tests import.
+
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+import argparse
+import functools
+import json
+import math
+import os
+import platform
+import random
+import statistics
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from itertools import accumulate
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine, Table, create_engine, event, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.domain.requests import Delivery, HelpKind, RequestDraft, RequestSize, RequestStatus
+from bot.domain.responses import OfferSource, OfferStatus, Route, SuggestionStatus
+from bot.domain.routing import skill_stem, terms
+from bot.services.routing import plan_routing
+from db import routing_queries as rq
+from db.engine import create_db_engine, create_session_factory
+from db.migrate import upgrade
+from db.models import (
+    HelperProfile,
+    HelperSkill,
+    HelperTopic,
+    HelpRequest,
+    Offer,
+    RequestTerm,
+    SlackUser,
+    Suggestion,
+    TermStat,
+    Topic,
+)
+from tests.conftest import private_schema
+
+NS_PER_MS = 1_000_000
+TARGET_P95_MS = 50.0
+TEAM = "T0BENCH"
+HELP_CHANNEL = "C0HELP"
+# A Monday afternoon in Europe: some zones are at work, some asleep, some not yet up, so the
+# availability factor has real work to do. Fixed, so a cached workspace stays consistent with it.
+NOW = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
+HISTORY = timedelta(days=730)
+RECENT = timedelta(days=14)
+# Bump when the generator changes what it writes: the cache key includes it.
+GENERATOR_VERSION = 2
+DEFAULT_CACHE = Path("/tmp/reciprocity-bench")
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+BATCH = 10_000
+
+# --- Vocabulary -----------------------------------------------------------------------------------
+
+# (name, keywords, more words people use about it, skills people list for it). In order of
+# popularity: the Zipf weights below make the first few take most requests.
+TOPICS: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "Databases",
+        "postgres,sql,index,migration",
+        "table schema replica vacuum deadlock transaction orm sqlalchemy query",
+        "postgres,sql,query tuning,database migrations",
+    ),
+    (
+        "Frontend",
+        "react,css,frontend,typescript",
+        "component hook render layout webpack bundle browser dom",
+        "react,css,typescript,web accessibility",
+    ),
+    (
+        "Kubernetes",
+        "kubernetes,k8s,helm,pod",
+        "cluster node ingress namespace deployment manifest kubectl autoscaler",
+        "kubernetes,helm,k8s",
+    ),
+    (
+        "CI/CD",
+        "ci,pipeline,github actions,jenkins",
+        "build runner artifact flaky workflow release",
+        "ci/cd,github actions,jenkins",
+    ),
+    (
+        "Python",
+        "python,pip,django,flask",
+        "virtualenv pytest asyncio typing celery wheel",
+        "python,django,flask,pytest",
+    ),
+    (
+        "Customer support",
+        "support ticket,zendesk,customer,escalation",
+        "refund macro sla churn complaint",
+        "zendesk,customer support",
+    ),
+    (
+        "Observability",
+        "monitoring,alert,grafana,prometheus",
+        "latency tracing logs datadog pager slo",
+        "observability,grafana,prometheus",
+    ),
+    (
+        "Java",
+        "java,spring,maven,jvm",
+        "gradle heap garbage kotlin hibernate thread",
+        "java,spring boot,kotlin",
+    ),
+    (
+        "Security",
+        "security,vulnerability,oauth,sso",
+        "token secret encryption cve pentest firewall",
+        "security,oauth,penetration testing",
+    ),
+    (
+        "Data science",
+        "machine learning,model,pandas,notebook",
+        "training feature dataset regression jupyter numpy",
+        "machine learning,pandas,statistics",
+    ),
+    (
+        "Analytics",
+        "dashboard,metrics,looker,analytics",
+        "funnel cohort retention chart tableau kpi",
+        "analytics,looker,sql",
+    ),
+    (
+        "On call",
+        "on call,incident,outage,postmortem",
+        "pager escalation runbook rollback severity",
+        "incident management,on call",
+    ),
+    (
+        "AWS",
+        "aws,s3,lambda,ec2",
+        "iam bucket cloudformation terraform vpc rds",
+        "aws,terraform,cloud architecture",
+    ),
+    (
+        "Excel",
+        "excel,spreadsheet,pivot,formula",
+        "vlookup macro chart csv sheet",
+        "excel,google sheets",
+    ),
+    (
+        "Laptop & IT",
+        "laptop,it support,vpn,password",
+        "wifi printer monitor keyboard okta license",
+        "it support,macos",
+    ),
+    (
+        "Product",
+        "roadmap,product,spec,prioritization",
+        "requirement stakeholder okr launch discovery",
+        "product management,roadmapping",
+    ),
+    (
+        "Design",
+        "design,figma,ux,mockup",
+        "prototype wireframe typography palette usability",
+        "figma,ux research,visual design",
+    ),
+    (
+        "Testing",
+        "testing,qa,e2e,flaky test",
+        "mock fixture coverage cypress selenium regression",
+        "test automation,qa,cypress",
+    ),
+    (
+        "API design",
+        "api,rest,graphql,endpoint",
+        "versioning pagination openapi webhook",
+        "api design,graphql,rest",
+    ),
+    (
+        "Hiring",
+        "hiring,interview,candidate,recruiting",
+        "offer loop referral onboarding scorecard",
+        "interviewing,hiring",
+    ),
+    ("Git", "git,rebase,merge conflict,branch", "commit cherry bisect submodule", "git"),
+    (
+        "Networking",
+        "dns,network,load balancer,tls",
+        "certificate proxy packet subnet routing",
+        "networking,dns",
+    ),
+    (
+        "Mobile",
+        "ios,android,mobile app,swift",
+        "xcode emulator push notification testflight",
+        "ios,android,swift,kotlin",
+    ),
+    (
+        "Finance",
+        "budget,invoice,forecast,finance",
+        "expense procurement vendor accrual",
+        "finance,excel,budgeting",
+    ),
+    (
+        "Sales",
+        "sales,deal,crm,salesforce",
+        "prospect quote renewal demo pricing",
+        "salesforce,negotiation",
+    ),
+    (
+        "Performance",
+        "performance,profiling,memory leak,latency",
+        "cpu benchmark flamegraph throughput",
+        "performance tuning,profiling",
+    ),
+    (
+        "Marketing",
+        "campaign,seo,marketing,newsletter",
+        "landing copy webinar brand conversion",
+        "seo,copywriting,marketing",
+    ),
+    (
+        "Writing",
+        "writing,docs,documentation,blog post",
+        "draft edit proofread style guide tone",
+        "technical writing,editing",
+    ),
+    ("Caching", "redis,cache,memcached,ttl", "eviction invalidation session key", "redis,caching"),
+    (
+        "Messaging",
+        "kafka,queue,rabbitmq,event",
+        "consumer producer partition offset retry",
+        "kafka,event driven architecture",
+    ),
+    (
+        "Search",
+        "elasticsearch,search,ranking,relevance",
+        "analyzer shard synonym query",
+        "elasticsearch,search relevance",
+    ),
+    (
+        "Payroll & HR",
+        "payroll,benefits,parental leave,hr",
+        "vacation pension expense contract",
+        "hr,benefits",
+    ),
+    (
+        "Legal",
+        "contract,legal,gdpr,compliance",
+        "nda clause privacy dpa licence audit",
+        "gdpr,contracts",
+    ),
+    (
+        "Career",
+        "career,promotion,mentoring,growth",
+        "goal manager review feedback",
+        "mentoring,career coaching",
+    ),
+    (
+        "Accessibility",
+        "accessibility,a11y,screen reader,wcag",
+        "contrast aria keyboard focus caption",
+        "web accessibility",
+    ),
+    ("Rust", "rust,cargo,borrow checker", "lifetime trait async tokio crate", "rust"),
+    (
+        "Public speaking",
+        "presentation,talk,slides,public speaking",
+        "conference deck rehearsal audience keynote",
+        "public speaking,storytelling",
+    ),
+    (
+        "Localization",
+        "translation,localization,i18n,locale",
+        "language plural rtl glossary",
+        "localization,german,spanish,japanese",
+    ),
+    (
+        "Wellbeing",
+        "wellbeing,burnout,stress,workload",
+        "balance break focus energy",
+        "coaching,listening",
+    ),
+    ("Golang", "golang,goroutine,go modules", "channel interface context gofmt", "golang"),
+)
+
+
+def words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+# Words any request may use, most common first: the head gives terms too common to be telling.
+GENERIC = words(
+    "customer report deadline release review dashboard meeting account data user service client "
+    "feature bug error page email file config setup access project plan document version update "
+    "change process system tool order payment price list login server app script job export "
+    "import template format number field value message notification integration workflow "
+    "approval calendar schedule quarter board ticket design launch test screen team's backlog "
+    "estimate sprint owner handover audit policy vendor contract budget invoice survey onboarding "
+    "offboarding permission role group folder drive link timeline milestone demo prototype "
+    "feedback goal metric target forecast region country office desk travel expense license "
+    "renewal migration backup restore archive cleanup upgrade rollout experiment variant cohort "
+    "segment pipeline queue batch cron webhook token session cookie header payload response "
+    "timeout retry limit quota storage bucket cluster region replica shard partition"
+)
+OPENERS = (
+    "Could someone",
+    "Does anybody know how to",
+    "Looking for a second pair of eyes to",
+    "Can anyone pair with me to",
+    "I need a hand to",
+    "Is there someone who can",
+    "Who knows how to",
+)
+VERBS = (
+    "review", "debug", "fix", "set up", "understand", "speed up", "migrate", "design",
+    "estimate", "explain", "untangle", "configure", "automate", "clean up", "test",
+)  # fmt: skip
+ADJECTIVES = ("slow", "broken", "flaky", "confusing", "wrong", "inconsistent", "failing", "stale")
+WHAT_TEMPLATES = (
+    "{open} {verb} the {t} {t} in {i}?",
+    "{open} {verb} {t} for {i}: the {g} {g} keeps failing after the {t} change",
+    "How do I {verb} {t} {t} for the {g} {g} in {i}?",
+    "Is there a better way to {verb} our {t} {g}? {i} {g} is {adj}",
+    "{open} {verb} my {s} setup for {i}? {t} {g} looks {adj}",
+    "{open} look at the {t} {g} for {i} and {j}, the {g} is {adj}",
+    "Anyone done {s} with {t} before? I want to {verb} the {g} for {i}",
+)
+WHY_TEMPLATES = (
+    "{i} {g} is blocked until the {g} {g} is sorted",
+    "The {g} {g} is due this {g}",
+    "Customers see {adj} {g} on {i}",
+    "It blocks the {g} for {j}",
+    "",
+)
+GENERAL_WHAT = (
+    "{open} {verb} the {g} {g} for {i}? the {g} is {adj}",
+    "Where do I find the {g} {g} for {i} and {j}?",
+)
+SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"] + ["zor", "vak", "nix", "tel"]
+ID_SUFFIXES = ("api", "service", "sync", "worker", "web", "etl", "app", "bot")
+# (zone, weight): mostly Europe and the Americas, with the rest of the world present.
+ZONES = (
+    ("America/Los_Angeles", 14), ("America/New_York", 20), ("America/Sao_Paulo", 6),
+    ("Europe/London", 16), ("Europe/Berlin", 14), ("Africa/Lagos", 3), ("Asia/Kolkata", 10),
+    ("Asia/Singapore", 6), ("Asia/Tokyo", 5), ("Australia/Sydney", 6),
+)  # fmt: skip
+EXTRA_SKILLS = (
+    "leadership", "sql", "excel", "public speaking", "code review", "system design",
+    "data modeling", "mentoring", "negotiation", "project management", "c++", "c#",
+)  # fmt: skip
+
+
+def zipf_cum(n: int, s: float) -> list[float]:
+    """Cumulative Zipf weights for ranks 1..n, for random.choices(cum_weights=...)."""
+    return list(accumulate(1 / (k**s) for k in range(1, n + 1)))
+
+
+@dataclass
+class Vocabulary:
+    """What texts are made of, with the skew each pick follows."""
+
+    rng: random.Random
+    codenames: list[str]
+    topic_words: list[list[str]]
+    topic_skills: list[list[str]]
+    all_skills: list[str]
+    topic_cum: list[float] = field(default_factory=list)
+    generic_cum: list[float] = field(default_factory=list)
+    codename_cum: list[float] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.topic_cum = zipf_cum(len(TOPICS), 1.1)
+        self.generic_cum = zipf_cum(len(GENERIC), 1.0)
+        # The long tail: a few project names are everywhere, most turn up a handful of times in
+        # two years, and those rare ones are what similar requests are found by.
+        self.codename_cum = zipf_cum(len(self.codenames), 1.0)
+        self._word_cums = [zipf_cum(len(words), 0.8) for words in self.topic_words]
+
+    def topic(self) -> int:
+        return self.rng.choices(range(len(TOPICS)), cum_weights=self.topic_cum)[0]
+
+    def generic(self) -> str:
+        return self.rng.choices(GENERIC, cum_weights=self.generic_cum)[0]
+
+    def identifier(self) -> str:
+        name = self.rng.choices(self.codenames, cum_weights=self.codename_cum)[0]
+        roll = self.rng.random()
+        if roll < 0.4:
+            return f"{name}-{self.rng.choice(ID_SUFFIXES)}"
+        if roll < 0.55:
+            return f"{name.upper()[:4]}-{self.rng.randrange(10, 9999)}"
+        return name
+
+    def topic_word(self, topic: int) -> str:
+        words = self.topic_words[topic]
+        return self.rng.choices(words, cum_weights=self._word_cums[topic])[0]
+
+    def request(self, topic: int | None) -> tuple[str, str]:
+        """A request's what and why; `topic` None for one about no particular topic."""
+        rng = self.rng
+        # One in five strays into a neighbouring subject, as real asks do.
+        other = self.topic() if rng.random() < 0.2 else topic
+
+        def fill(template: str) -> str:
+            out = template
+            while "{" in out:
+                start = out.index("{")
+                slot = out[start + 1 : out.index("}", start)]
+                if slot == "t" and topic is not None:
+                    word = self.topic_word(topic if rng.random() < 0.8 else other)  # type: ignore[arg-type]
+                elif slot == "s" and topic is not None:
+                    word = rng.choice(self.topic_skills[topic])
+                elif slot in ("i", "j"):
+                    word = self.identifier()
+                elif slot == "open":
+                    word = rng.choice(OPENERS)
+                elif slot == "verb":
+                    word = rng.choice(VERBS)
+                elif slot == "adj":
+                    word = rng.choice(ADJECTIVES)
+                else:
+                    word = self.generic()
+                out = out[:start] + word + out[out.index("}", start) + 1 :]
+            return out
+
+        what = fill(rng.choice(WHAT_TEMPLATES if topic is not None else GENERAL_WHAT))
+        return what, fill(rng.choice(WHY_TEMPLATES))
+
+
+def build_vocabulary(rng: random.Random, codenames: int = 60_000) -> Vocabulary:
+    names: dict[str, None] = {}
+    while len(names) < codenames:
+        names["".join(rng.choices(SYLLABLES, k=rng.choice((2, 2, 3))))] = None
+    topic_words = [[*keywords.split(","), *words.split()] for _, keywords, words, _ in TOPICS]
+    topic_skills = [skills.split(",") for *_, skills in TOPICS]
+    all_skills = sorted({s for skills in topic_skills for s in skills} | set(EXTRA_SKILLS))
+    return Vocabulary(rng, list(names), topic_words, topic_skills, all_skills)
+
+
+# --- Generation -----------------------------------------------------------------------------------
+
+
+class Sink(Protocol):
+    def write(self, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None: ...
+
+
+@dataclass
+class Generated:
+    people: int = 0
+    helpers: int = 0
+    requests: int = 0
+    request_terms: int = 0
+    offers: int = 0
+    suggestions: int = 0
+    distinct_terms: int = 0
+    seconds: float = 0.0
+    analyze_seconds: float = 0.0
+
+    def line(self) -> str:
+        return (
+            f"{self.people:,} people ({self.helpers:,} helpers), {self.requests:,} requests, "
+            f"{self.request_terms:,} request terms ({self.distinct_terms:,} distinct), "
+            f"{self.offers:,} offers, {self.suggestions:,} suggestions; generated and loaded in "
+            f"{self.seconds:.0f} s, ANALYZE {self.analyze_seconds:.1f} s"
+        )
+
+
+def person_id(n: int) -> str:
+    return f"U{n:07d}B"
+
+
+def generate(people: int, requests: int, seed: int, sinks: Sequence[Sink]) -> Generated:
+    """Write the whole workspace to every sink, in batches, from `seed` alone."""
+    started = time.monotonic()
+    rng = random.Random(seed)
+    vocab = build_vocabulary(rng)
+    out = Generated(people=people, requests=requests)
+
+    def write(table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        for sink in sinks:
+            sink.write(table, columns, rows)
+
+    topics = Topic.__table__
+    write(
+        topics,
+        ("id", "team_id", "name", "keywords", "channel_id", "created_at", "updated_at"),
+        [
+            (i + 1, TEAM, name, keywords, f"C0T{i + 1:03d}", NOW - HISTORY, NOW - HISTORY)
+            for i, (name, keywords, _, _) in enumerate(TOPICS)
+        ],
+    )
+
+    zone_names = [z for z, _ in ZONES]
+    zone_cum = list(accumulate(w for _, w in ZONES))
+    offsets = {z: int(NOW.astimezone(ZoneInfo(z)).utcoffset().total_seconds()) for z in zone_names}  # type: ignore[union-attr]
+    users: list[tuple[Any, ...]] = []
+    active: list[str] = []
+    for n in range(people):
+        zone = rng.choices(zone_names, cum_weights=zone_cum)[0]
+        is_bot, is_deleted = rng.random() < 0.01, rng.random() < 0.02
+        uid = person_id(n)
+        users.append(
+            (TEAM, uid, f"Person {n}", zone, offsets[zone], is_bot, is_deleted, False, False, NOW)
+        )
+        if not (is_bot or is_deleted):
+            active.append(uid)
+    user_columns = (
+        "team_id", "user_id", "real_name", "tz", "tz_offset", "is_bot", "is_deleted",
+        "is_admin", "is_owner", "fetched_at",
+    )  # fmt: skip
+    for start in range(0, len(users), BATCH):
+        write(SlackUser.__table__, user_columns, users[start : start + BATCH])
+
+    # Helpers: a fifth of everyone, each glad to help with one to three (mostly popular) topics.
+    helper_ids = sorted(rng.sample(range(people), people // 5))
+    helpers_by_topic: list[list[str]] = [[] for _ in TOPICS]
+    helper_topics: list[tuple[Any, ...]] = []
+    helper_skills: list[tuple[Any, ...]] = []
+    profiles: dict[str, list[Any]] = {}
+    capacity_cum = list(accumulate((5, 15, 25, 25, 15, 10, 5)))
+    for n in helper_ids:
+        uid = person_id(n)
+        capacity = rng.choices(range(7), cum_weights=capacity_cum)[0]
+        profiles[uid] = [TEAM, uid, capacity, rng.random() < 0.05, None, NOW - HISTORY]
+        chosen = {vocab.topic() for _ in range(rng.choice((1, 1, 2, 2, 3)))}
+        for t in sorted(chosen):
+            helper_topics.append((TEAM, uid, t + 1))
+            helpers_by_topic[t].append(uid)
+        skills: set[str] = set()
+        for _ in range(rng.choice((0, 1, 2, 2, 3, 3, 4, 5))):
+            if rng.random() < 0.7:
+                skills.add(rng.choice(vocab.topic_skills[rng.choice(sorted(chosen))]))
+            else:
+                skills.add(rng.choice(vocab.all_skills))
+        helper_skills.extend((TEAM, uid, s, skill_stem(s)) for s in sorted(skills))
+    write(HelperTopic.__table__, ("team_id", "user_id", "topic_id"), helper_topics)
+    write(HelperSkill.__table__, ("team_id", "user_id", "skill", "stem"), helper_skills)
+    out.helpers = len(helper_ids)
+    # Within a topic a few people answer most asks: shuffle, then pick by Zipf rank.
+    for names in helpers_by_topic:
+        rng.shuffle(names)
+    topic_helper_cums = [zipf_cum(max(len(names), 1), 0.8) for names in helpers_by_topic]
+    all_helpers = [person_id(n) for n in helper_ids]
+    asker_cum = zipf_cum(len(active), 0.5)
+
+    request_columns = (
+        "id", "team_id", "asker_id", "what", "why", "help_kind", "size", "needed_by",
+        "destination_channel", "anonymous", "topic_id", "route", "widen_at", "widened_at",
+        "status", "delivery", "posted_channel", "posted_ts", "posted_at", "created_at",
+        "updated_at",
+    )  # fmt: skip
+    offer_columns = (
+        "id", "request_id", "team_id", "helper_id", "source", "status", "created_at",
+        "updated_at",
+    )  # fmt: skip
+    suggestion_columns = (
+        "id", "request_id", "team_id", "user_id", "rank", "score", "reasons", "status",
+        "asked_at", "responded_at", "created_at",
+    )  # fmt: skip
+    kinds, sizes = [k.value for k in HelpKind], [s.value for s in RequestSize]
+    sources = [s.value for s in OfferSource]
+    offer_statuses = (OfferStatus.ACCEPTED.value, OfferStatus.OFFERED.value,
+                      OfferStatus.WITHDRAWN.value)  # fmt: skip
+    offer_status_cum = (55, 85, 100)
+    term_counts: Counter[str] = Counter()
+    indexed = 0
+    offer_id = suggestion_id = 0
+    step = HISTORY / requests
+    for start in range(0, requests, BATCH):
+        request_rows: list[tuple[Any, ...]] = []
+        term_rows: list[tuple[Any, ...]] = []
+        offer_rows: list[tuple[Any, ...]] = []
+        suggestion_rows: list[tuple[Any, ...]] = []
+        for rid in range(start + 1, min(start + BATCH, requests) + 1):
+            created = NOW - HISTORY + step * rid + timedelta(seconds=rng.randrange(60))
+            asker = rng.choices(active, cum_weights=asker_cum)[0]
+            topic = vocab.topic() if rng.random() < 0.88 else None
+            what, why = vocab.request(topic)
+            channel = f"C0T{topic + 1:03d}" if topic is not None else HELP_CHANNEL
+            needed_by = (
+                created + timedelta(hours=rng.randrange(2, 120)) if rng.random() < 0.4 else None
+            )
+            status = RequestStatus.WITHDRAWN if rng.random() < 0.05 else RequestStatus.OPEN
+            request_rows.append(
+                (rid, TEAM, asker, what, why, rng.choice(kinds), rng.choice(sizes), needed_by,
+                 channel, rng.random() < 0.02, topic + 1 if topic is not None else None,
+                 Route.CHANNEL.value, created + timedelta(hours=4), None, status.value,
+                 Delivery.POSTED.value, channel, f"{int(created.timestamp())}.{rid:06d}", created,
+                 created, created)
+            )  # fmt: skip
+            found = terms(f"{what}\n{why}")
+            if found:
+                # As open_routing's record_terms does it: the corpus row counts indexed requests.
+                indexed += 1
+                term_counts.update(found)
+                term_rows.extend((rid, t, TEAM) for t in found)
+            if rng.random() < 0.8:
+                pool, cum = (
+                    (helpers_by_topic[topic], topic_helper_cums[topic])
+                    if topic is not None and helpers_by_topic[topic]
+                    else (all_helpers, None)
+                )
+                offered: set[str] = set()
+                for _ in range(rng.choice((1, 1, 1, 1, 1, 1, 2, 2, 2, 3))):
+                    if rng.random() < 0.15 or cum is None:
+                        helper = rng.choice(all_helpers if rng.random() < 0.7 else active)
+                    else:
+                        helper = rng.choices(pool, cum_weights=cum)[0]
+                    if helper == asker or helper in offered:
+                        continue
+                    offered.add(helper)
+                    offer_id += 1
+                    at = created + timedelta(minutes=rng.randrange(5, 600))
+                    offer_status = rng.choices(offer_statuses, cum_weights=offer_status_cum)[0]
+                    offer_rows.append(
+                        (offer_id, rid, TEAM, helper, rng.choice(sources), offer_status, at, at)
+                    )
+            if created >= NOW - RECENT and topic is not None and helpers_by_topic[topic]:
+                # The last fortnight's suggestions: what load and spread are computed from.
+                shown = rng.sample(helpers_by_topic[topic], min(len(helpers_by_topic[topic]), 8))
+                for rank, uid in enumerate((u for u in shown if u != asker), start=1):
+                    suggestion_id += 1
+                    asked = created + timedelta(minutes=3) if rng.random() < 0.3 else None
+                    suggestion_rows.append(
+                        (suggestion_id, rid, TEAM, uid, rank, round(3.0 / rank, 4),
+                         "glad to help with this topic",
+                         (SuggestionStatus.ASKED if asked else SuggestionStatus.SUGGESTED).value,
+                         asked, None, created)
+                    )  # fmt: skip
+                    if uid in profiles:
+                        profiles[uid][4] = created
+        write(HelpRequest.__table__, request_columns, request_rows)
+        write(RequestTerm.__table__, ("request_id", "term", "team_id"), term_rows)
+        write(Offer.__table__, offer_columns, offer_rows)
+        if suggestion_rows:
+            write(Suggestion.__table__, suggestion_columns, suggestion_rows)
+        out.request_terms += len(term_rows)
+        out.offers += len(offer_rows)
+        out.suggestions += len(suggestion_rows)
+
+    # Everyone not suggested in the last fortnight was last suggested some time before, or never.
+    for row in profiles.values():
+        if row[4] is None and rng.random() < 0.6:
+            row[4] = NOW - RECENT - timedelta(minutes=rng.randrange(int(HISTORY.days * 1440 * 0.9)))
+    profile_columns = (
+        "team_id", "user_id", "weekly_capacity", "paused", "last_suggested_at", "updated_at",
+    )  # fmt: skip
+    write(HelperProfile.__table__, profile_columns, [tuple(row) for row in profiles.values()])
+    stats = [(TEAM, rq.CORPUS, indexed), *((TEAM, t, c) for t, c in sorted(term_counts.items()))]
+    for start in range(0, len(stats), BATCH):
+        write(TermStat.__table__, ("team_id", "term", "requests"), stats[start : start + BATCH])
+    out.distinct_terms = len(term_counts)
+    out.seconds = time.monotonic() - started
+    return out
+
+
+class SQLiteSink:
+    """Core executemany in one transaction: no per-row round trip, no ORM unit of work."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._conn = engine.connect()
+        self._tx = self._conn.begin()
+
+    def write(self, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        self._conn.execute(table.insert(), [dict(zip(columns, row, strict=True)) for row in rows])
+
+    def finish(self) -> None:
+        self._tx.commit()
+        self._conn.close()
+
+
+class PostgresSink:
+    """COPY, the fastest way into PostgreSQL; psycopg adapts the Python values row by row."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._conn = engine.connect()
+        self._tx = self._conn.begin()
+        self._raw = self._conn.connection.driver_connection
+
+    def write(self, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        with self._raw.cursor() as cursor:  # type: ignore[union-attr]
+            statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+            with cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
+
+    def finish(self) -> None:
+        # Explicit ids went in by COPY: move the sequences past them, as real inserts would have.
+        for table in ("topics", "help_requests", "offers", "suggestions"):
+            self._conn.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
+                )
+            )
+        self._tx.commit()
+        self._conn.close()
+
+
+def sqlite_cache_path(cache: Path, seed: int, people: int, requests: int) -> Path:
+    return cache / f"routing-v{GENERATOR_VERSION}-s{seed}-p{people}-r{requests}.db"
+
+
+def build_sqlite(path: Path, people: int, requests: int, seed: int) -> Generated:
+    """Generate into a temporary file and rename it into place only once complete, so an
+    interrupted run never leaves a half-filled cache behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+        leftover.unlink(missing_ok=True)
+    url = f"sqlite:///{partial}"
+    migrator = create_db_engine(url)
+    upgrade(migrator)
+    migrator.dispose()
+    # The app's engine would journal every page twice and sync; a bulk load needs neither.
+    loader = create_engine(url)
+
+    @event.listens_for(loader, "connect")
+    def _fast(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-1000000"):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    sink = SQLiteSink(loader)
+    generated = generate(people, requests, seed, [sink])
+    sink.finish()
+    began = time.monotonic()
+    with loader.connect() as conn:
+        conn.exec_driver_sql("ANALYZE")
+        conn.commit()
+    generated.analyze_seconds = time.monotonic() - began
+    with loader.connect() as conn:
+        # Back to the app's journal mode, so measuring starts from the file production would have.
+        conn.exec_driver_sql("PRAGMA journal_mode=WAL")
+    loader.dispose()
+    partial.rename(path)
+    return generated
+
+
+def analyze_postgres(engine: Engine) -> float:
+    # VACUUM too: two years of autovacuum would have set the visibility map that index-only
+    # scans rely on; right after COPY it is empty.
+    began = time.monotonic()
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM ANALYZE")
+    return time.monotonic() - began
+
+
+def postgres_size(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(
+            conn.scalar(
+                text(
+                    "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE n.nspname = current_schema() AND c.relkind = 'r'"
+                )
+            )
+            or 0
+        )
+
+
+# --- Measurement ----------------------------------------------------------------------------------
+
+# The queries plan_routing makes, timed one by one (ORM work included) to say where time goes.
+TIMED_QUERIES = (
+    "topics", "term_frequencies", "helper_history", "topic_helpers", "skill_helpers",
+    "profiles", "interests", "slack_users", "workload",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Query:
+    asker: str
+    draft: RequestDraft
+
+
+def held_out_queries(people: int, seed: int, count: int) -> list[Query]:
+    """Drafts from the same vocabulary and skew as the stored requests, but another stream of the
+    generator, so none of them is a stored request asked again."""
+    rng = random.Random(seed * 7919 + 1)
+    vocab = build_vocabulary(random.Random(seed))  # the same codenames as the stored history
+    vocab.rng = rng
+    found: list[Query] = []
+    while len(found) < count:
+        asker = person_id(rng.randrange(people))
+        topic = vocab.topic() if rng.random() < 0.88 else None
+        what, why = vocab.request(topic)
+        needed_by = NOW + timedelta(hours=rng.randrange(2, 96)) if rng.random() < 0.5 else None
+        draft = RequestDraft(
+            what=what,
+            why=why,
+            kind=rng.choice(list(HelpKind)),
+            size=rng.choice(list(RequestSize)),
+            needed_by=needed_by,
+        )
+        found.append(Query(asker, draft))
+    return found
+
+
+@dataclass
+class Measured:
+    name: str
+    ns: list[int] = field(default_factory=list)
+    statements: list[int] = field(default_factory=list)
+    pool: list[int] = field(default_factory=list)
+    suggested: list[int] = field(default_factory=list)
+    topic_matched: int = 0
+    query_ns: dict[str, list[int]] = field(default_factory=lambda: {q: [] for q in TIMED_QUERIES})
+
+
+class Probe:
+    """Counts every statement sent to the database and times each routing query per call."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.statements = 0
+        self.pool = 0
+        self.query_ns: dict[str, int] = {}
+        event.listen(engine, "before_cursor_execute", self._count)
+
+    def _count(self, *_args: Any) -> None:
+        self.statements += 1
+
+    def reset(self) -> None:
+        self.statements, self.pool, self.query_ns = 0, 0, {}
+
+    @contextmanager
+    def installed(self) -> Iterator[None]:
+        """Wrap the routing queries in db.routing_queries for the duration. plan_routing looks
+        them up on the module at each call, so the wrappers see every call it makes."""
+        originals = {name: getattr(rq, name) for name in TIMED_QUERIES}
+
+        def timed(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+            @functools.wraps(function)
+            def run(*args: Any, **kwargs: Any) -> Any:
+                if name == "profiles":
+                    self.pool = len(args[2])  # the candidate pool, after the asker is dropped
+                began = time.perf_counter_ns()
+                try:
+                    return function(*args, **kwargs)
+                finally:
+                    self.query_ns[name] = time.perf_counter_ns() - began
+
+            return run
+
+        for name, function in originals.items():
+            setattr(rq, name, timed(name, function))
+        try:
+            yield
+        finally:
+            for name, function in originals.items():
+                setattr(rq, name, function)
+
+
+def measure(
+    name: str,
+    sessions: sessionmaker[Session],
+    probe: Probe,
+    queries: Sequence[Query],
+    warmup: int,
+) -> Measured:
+    measured = Measured(name)
+    for i, query in enumerate(queries):
+        probe.reset()
+        began = time.perf_counter_ns()
+        # As the submission listener does: a session per submission, closed when routing is done.
+        with sessions() as session:
+            plan = plan_routing(
+                session,
+                team_id=TEAM,
+                asker_id=query.asker,
+                draft=query.draft,
+                help_channel=HELP_CHANNEL,
+                now=NOW,
+            )
+        elapsed = time.perf_counter_ns() - began
+        if i < warmup:
+            continue
+        measured.ns.append(elapsed)
+        measured.statements.append(probe.statements)
+        measured.pool.append(probe.pool)
+        measured.suggested.append(len(plan.suggestions))
+        measured.topic_matched += plan.topic is not None
+        for query_name, ns in probe.query_ns.items():
+            measured.query_ns[query_name].append(ns)
+    return measured
+
+
+def percentile(sorted_values: Sequence[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    rank = max(1, math.ceil(p / 100 * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+def summarize(measured: Measured) -> dict[str, Any]:
+    ms = sorted(ns / NS_PER_MS for ns in measured.ns)
+    pool = sorted(measured.pool)
+    per_query: dict[str, Any] = {}
+    for query_name, samples in measured.query_ns.items():
+        if samples:
+            ordered = sorted(s / NS_PER_MS for s in samples)
+            per_query[query_name] = {
+                "calls": len(ordered),
+                "p50": percentile(ordered, 50),
+                "p95": percentile(ordered, 95),
+                "max": ordered[-1],
+            }
+    return {
+        "n": len(ms),
+        "p50": percentile(ms, 50),
+        "p95": percentile(ms, 95),
+        "p99": percentile(ms, 99),
+        "max": ms[-1],
+        "statements": {
+            "min": min(measured.statements),
+            "max": max(measured.statements),
+            "histogram": dict(sorted(Counter(measured.statements).items())),
+        },
+        "pool": {"p5": percentile(pool, 5), "median": percentile(pool, 50), "max": pool[-1]},
+        "suggestions_median": statistics.median(measured.suggested),
+        "topic_matched_share": measured.topic_matched / len(ms),
+        "queries": per_query,
+        "target_p95_met": percentile(ms, 95) < TARGET_P95_MS,
+    }
+
+
+def statements_by_pool(measured: Measured) -> dict[str, list[int]]:
+    """Statement counts for the smallest and largest candidate pools: equal if nothing is queried
+    per candidate."""
+    pairs = sorted(zip(measured.pool, measured.statements, strict=True))
+    tenth = max(1, len(pairs) // 10)
+    return {
+        "smallest_tenth": sorted({s for _, s in pairs[:tenth]}),
+        "largest_tenth": sorted({s for _, s in pairs[-tenth:]}),
+    }
+
+
+def print_summary(name: str, figures: dict[str, Any]) -> None:
+    st, pool = figures["statements"], figures["pool"]
+    print(
+        f"\n{name}: {figures['n']} rankings; ms p50 {figures['p50']:.2f}  p95 "
+        f"{figures['p95']:.2f}  p99 {figures['p99']:.2f}  max {figures['max']:.2f}  -> p95 < "
+        f"{TARGET_P95_MS:.0f} ms: {'met' if figures['target_p95_met'] else 'MISSED'}"
+    )
+    print(
+        f"  statements per call: min {st['min']}, max {st['max']} {st['histogram']}; by pool "
+        f"size {figures['statements_by_pool']}"
+    )
+    print(
+        f"  candidate pool p5/median/max {pool['p5']}/{pool['median']}/{pool['max']}; "
+        f"suggestions median {figures['suggestions_median']}; topic matched "
+        f"{figures['topic_matched_share']:.0%}"
+    )
+    print(f"  {'query':<18} {'calls':>6} {'p50':>7} {'p95':>7} {'max':>7}")
+    for query_name, q in figures["queries"].items():
+        print(
+            f"  {query_name:<18} {q['calls']:>6} {q['p50']:>7.2f} {q['p95']:>7.2f} {q['max']:>7.2f}"
+        )
+
+
+def run_database(
+    name: str, url: str, queries: Sequence[Query], warmup: int
+) -> tuple[dict[str, Any], Engine]:
+    # As app.py builds it, so the pool, pre-ping and SQLite's BEGIN IMMEDIATE are all counted.
+    engine = create_db_engine(url, pool_pre_ping=True)
+    probe = Probe(engine)
+    with probe.installed():
+        measured = measure(name, create_session_factory(engine), probe, queries, warmup)
+    figures = summarize(measured)
+    figures["statements_by_pool"] = statements_by_pool(measured)
+    print_summary(name, figures)
+    return figures, engine
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=50_000)
+    parser.add_argument("--requests", type=int, default=500_000)
+    parser.add_argument("--queries", type=int, default=500, help="timed rankings per database")
+    parser.add_argument("--warmup", type=int, default=50, help="untimed rankings first")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--postgres-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG))
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="SQLite cache dir")
+    parser.add_argument("--regenerate", action="store_true", help="ignore a cached SQLite file")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+
+    machine = {
+        "nproc": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+    print(
+        f"{args.people:,} people, {args.requests:,} requests, seed {args.seed}; "
+        f"{machine['nproc']} CPUs, Python {machine['python']}, {machine['platform']}"
+    )
+    queries = held_out_queries(args.people, args.seed, args.warmup + args.queries)
+    payload: dict[str, Any] = {
+        "machine": machine,
+        "people": args.people,
+        "requests": args.requests,
+        "seed": args.seed,
+        "queries": args.queries,
+        "warmup": args.warmup,
+        "databases": {},
+    }
+    with ExitStack() as stack:
+        if args.database in ("sqlite", "both"):
+            path = sqlite_cache_path(args.cache, args.seed, args.people, args.requests)
+            entry: dict[str, Any] = {"file": str(path)}
+            if args.regenerate or not path.exists():
+                print(f"generating {path} ...", flush=True)
+                generated = build_sqlite(path, args.people, args.requests, args.seed)
+                entry["generated"] = generated.__dict__
+                print(f"  {generated.line()}")
+            else:
+                print(f"using cached {path}")
+            entry["bytes"] = path.stat().st_size
+            print(f"  {entry['bytes'] / 2**20:,.0f} MiB")
+            figures, engine = run_database("sqlite", f"sqlite:///{path}", queries, args.warmup)
+            engine.dispose()
+            payload["databases"]["sqlite"] = {**entry, **figures}
+        if args.database in ("postgresql", "both"):
+            url = stack.enter_context(private_schema(args.postgres_url, prefix="bench"))
+            engine = create_db_engine(url)
+            upgrade(engine)
+            print("generating into PostgreSQL (COPY) ...", flush=True)
+            sink = PostgresSink(engine)
+            generated = generate(args.people, args.requests, args.seed, [sink])
+            sink.finish()
+            generated.analyze_seconds = analyze_postgres(engine)
+            size = postgres_size(engine)
+            print(f"  {generated.line()} (VACUUM ANALYZE); {size / 2**20:,.0f} MiB")
+            engine.dispose()
+            figures, engine = run_database("postgresql", url, queries, args.warmup)
+            engine.dispose()
+            payload["databases"]["postgresql"] = {
+                "generated": generated.__dict__,
+                "bytes": size,
+                **figures,
+            }
+    if args.json:
+        args.json.write_text(json.dumps(payload, indent=2, default=str) + "\n")
+        print(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
