@@ -182,10 +182,7 @@ def build_bare(fake: StampedSlack) -> Contender:
     @app.command(ids.ASK_COMMAND)
     def open_modal(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
         ack()
-        view = ask_modal(
-            default_channel=HELP_CHANNEL_ID,
-            draft=RequestDraft(what=command.get("text", "").strip()),
-        )
+        view = ask_modal(draft=RequestDraft(what=command.get("text", "").strip()))
         client.views_open(trigger_id=command["trigger_id"], view=view)
 
     @app.view(ids.ASK_MODAL)
