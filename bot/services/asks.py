@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 from bot.clock import Clock
 from bot.domain.requests import Delivery, RequestDraft, RequestStatus
 from bot.domain.responses import Route
+from bot.domain.smart import SmartReport, analyse
 from bot.services import routing
 from bot.services.cards import card_of, draft_of, tell_asker, who
+from bot.services.people import cached_local_now
 from bot.services.ports import MessageRef, PostedMessage, SlackError, SlackPort
 from db import queries, routing_queries
 from db.models import HelpRequest
@@ -109,6 +111,60 @@ def save_draft(
     session.add(request)
     session.commit()
     return request.id
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A validated draft, read against SMART and routed, before the ack answers Slack."""
+
+    report: SmartReport
+    plan: routing.Routing
+    draft_id: int | None  # set when the draft is kept: for the review, or re-submitted from it
+
+    @property
+    def needs_review(self) -> bool:
+        return self.report.needs_review or bool(self.plan.suggestions)
+
+
+def prepare_request(
+    session: Session,
+    *,
+    team_id: str,
+    asker_id: str,
+    draft: RequestDraft,
+    help_channel: str,
+    clock: Clock,
+    draft_id: int | None = None,
+    source_permalink: str | None = None,
+) -> Prepared:
+    """Coach and route a submitted draft, and keep it as a draft when the asker will review it
+    (or is coming back from a review). Database work only: it runs before the ack."""
+    report = analyse(
+        draft, cached_local_now(session, team_id=team_id, user_id=asker_id, clock=clock)
+    )
+    plan = routing.plan_routing(
+        session,
+        team_id=team_id,
+        asker_id=asker_id,
+        draft=draft,
+        help_channel=help_channel,
+        now=clock(),
+    )
+    prepared = Prepared(report, plan, draft_id)
+    if prepared.needs_review or draft_id is not None:
+        draft_id = save_draft(
+            session,
+            team_id=team_id,
+            asker_id=asker_id,
+            draft=draft,
+            default_channel=plan.channel,
+            clock=clock,
+            request_id=draft_id,
+            source_permalink=source_permalink,
+        )
+        routing.keep_routing(session, draft_id, plan, clock)
+        prepared = Prepared(report, plan, draft_id)
+    return prepared
 
 
 def get_draft(session: Session, request_id: int, asker_id: str) -> HelpRequest | None:

@@ -1,7 +1,6 @@
 """Routing a request: its channel, and the people most likely and able to help."""
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -25,7 +24,7 @@ from bot.services.cards import card_of, tell_asker
 from bot.services.people import zone_of
 from bot.services.ports import SlackError, SlackPort
 from db import routing_queries as rq
-from db.models import HelpRequest
+from db.models import HelpRequest, Topic
 from db.models import Suggestion as SuggestionRow
 
 log = logging.getLogger(__name__)
@@ -56,12 +55,12 @@ class Routing:
     suggestions: tuple[Suggestion, ...]  # ranked, shown ones first, then the reserve
 
 
-def topic_spec(row: object) -> TopicSpec:
+def topic_spec(row: Topic) -> TopicSpec:
     return TopicSpec(
-        id=row.id,  # type: ignore[attr-defined]
-        name=row.name,  # type: ignore[attr-defined]
-        keywords=tuple(k for k in row.keywords.split(",") if k),  # type: ignore[attr-defined]
-        channel_id=row.channel_id,  # type: ignore[attr-defined]
+        id=row.id,
+        name=row.name,
+        keywords=tuple(k for k in row.keywords.split(",") if k),
+        channel_id=row.channel_id,
     )
 
 
@@ -167,10 +166,6 @@ def save_suggestions(
     shown = [s.user_id for s in routing.suggestions[:SHOWN]]
     if shown:
         rq.mark_suggested(session, request.team_id, shown, now)
-
-
-def shown_suggestions(session: Session, request_id: int) -> Sequence[SuggestionRow]:
-    return rq.suggestions_for(session, request_id)[:SHOWN]
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,7 @@ class SlackGateway:
 
     def answer_direct_ask(self, message: MessageRef, card: RequestCard, offered: bool) -> None:
         text, blocks = messages.direct_ask_answered(card, offered)
-        self._say(card.asker_id, text, blocks, message)
+        self._call("chat_update", channel=message.channel, ts=message.ts, text=text, blocks=blocks)
 
     def _say(
         self, user_id: str, text: str, blocks: list[dict[str, Any]], replace: MessageRef | None

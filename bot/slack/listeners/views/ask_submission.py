@@ -7,10 +7,8 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.domain.requests import validate_draft
-from bot.domain.smart import analyse
-from bot.services.asks import publish_draft, save_draft, submit_request
-from bot.services.people import cached_local_now
-from bot.services.routing import SHOWN, keep_routing, plan_routing
+from bot.services.asks import prepare_request, publish_draft, submit_request
+from bot.services.routing import SHOWN
 from bot.slack.blocks import ids
 from bot.slack.blocks.ask_modal import field_errors, metadata_int, read_ask_form, read_metadata
 from bot.slack.blocks.review import Suggested, review_view
@@ -20,8 +18,8 @@ from bot.slack.deps import Deps
 def register(app: App, deps: Deps) -> None:
     @app.view(ids.ASK_MODAL)
     def submit_ask(ack: Ack, body: dict[str, Any], view: dict[str, Any], logger: Logger) -> None:
-        # Validation and coaching are pure and fast, so they run before ack: their outcome (field
-        # errors, or the review screen) rides on the ack itself.
+        # Validation, coaching and routing run before ack: their outcome (field errors, or the
+        # review screen) rides on the ack itself. None of it calls Slack.
         draft = read_ask_form(view)
         if not deps.settings.allow_anonymous:
             draft = replace(draft, anonymous=False)  # a crafted tick where it is not allowed
@@ -37,37 +35,22 @@ def register(app: App, deps: Deps) -> None:
         source = metadata.get("source")
         source = source if isinstance(source, str) and source.startswith("https://") else None
         with deps.sessions() as session:
-            local_now = cached_local_now(
-                session, team_id=team_id, user_id=user_id, clock=deps.clock
-            )
-            report = analyse(draft, local_now)
-            plan = plan_routing(
+            prepared = prepare_request(
                 session,
                 team_id=team_id,
                 asker_id=user_id,
                 draft=draft,
                 help_channel=deps.settings.help_channel,
-                now=deps.clock(),
+                clock=deps.clock,
+                draft_id=metadata_int(metadata, "request_id"),
+                source_permalink=source,
             )
-            review = report.needs_review or bool(plan.suggestions)
-            draft_id = metadata_int(metadata, "request_id")
-            if review or draft_id is not None:
-                draft_id = save_draft(
-                    session,
-                    team_id=team_id,
-                    asker_id=user_id,
-                    draft=draft,
-                    default_channel=plan.channel,
-                    clock=deps.clock,
-                    request_id=draft_id,
-                    source_permalink=source,
-                )
-                keep_routing(session, draft_id, plan, deps.clock)
-        if review:
+        plan, draft_id = prepared.plan, prepared.draft_id
+        if prepared.needs_review:
             logger.info("ask from %s shown its review (draft %s)", asker, draft_id)
             shown = [Suggested(s.user_id, s.reasons) for s in plan.suggestions[:SHOWN]]
             view = review_view(
-                report,
+                prepared.report,
                 request_id=draft_id,
                 support=deps.settings.support_resources,
                 channel=plan.channel,
