@@ -1,9 +1,12 @@
 """Private replies from listeners: only the person who acted sees them."""
 
 from logging import Logger
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+
+from bot.services.ports import MessageRef
 
 
 def tell_privately(
@@ -24,3 +27,20 @@ def parse_id(value: object) -> int | None:
     if isinstance(value, str) and value.isdigit() and len(value) < 19:
         return int(value)
     return None
+
+
+def acted_on(body: dict[str, Any]) -> tuple[str | None, MessageRef | None]:
+    """The conversation a button was pressed in, and the message that held it (when there is
+    one), from an interactive payload's container."""
+    container = body.get("container") or {}
+    channel_id = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    message_ts = container.get("message_ts")
+    message = MessageRef(channel_id, message_ts) if channel_id and message_ts else None
+    return channel_id, message
+
+
+def menu_choice(action: dict[str, Any]) -> tuple[str, int | None]:
+    """An overflow menu's "choice:id" value, split; the id is None when malformed."""
+    value = (action.get("selected_option") or {}).get("value", "")
+    choice, _, raw_id = str(value).partition(":")
+    return choice, parse_id(raw_id)

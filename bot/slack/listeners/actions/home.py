@@ -25,7 +25,7 @@ from bot.slack.blocks.profile import (
 )
 from bot.slack.deps import Deps
 from bot.slack.listeners.events.app_home import publish_home, team_of
-from bot.slack.listeners.replies import parse_id, tell_privately
+from bot.slack.listeners.replies import menu_choice, tell_privately
 
 _COULD_NOT_OPEN = (
     "Sorry, I couldn't open that form just now (Slack said `{code}`). Please try again."
@@ -132,12 +132,9 @@ def register(app: App, deps: Deps) -> None:
         ack()
         user_id = body["user"]["id"]
         team_id = team_of(body)
-        choice, _, raw_id = str((action.get("selected_option") or {}).get("value", "")).partition(
-            ":"
-        )
-        topic_id = parse_id(raw_id)
+        choice, topic_id = menu_choice(action)
         if topic_id is None or choice not in (ids.TOPIC_EDIT, ids.TOPIC_DELETE):
-            logger.warning("topic menu from %s with a malformed value %r", user_id, raw_id)
+            logger.warning("topic menu from %s with a malformed value", user_id)
             tell_privately(client, logger, user_id, TOPIC_GONE)
             return
         problem = open_topic_modal(

@@ -8,10 +8,9 @@ from slack_sdk import WebClient
 
 from bot.domain.responses import OfferSource
 from bot.services.offers import Answer, decline_help, offer_help
-from bot.services.ports import MessageRef
 from bot.slack.blocks import ids
 from bot.slack.deps import Deps
-from bot.slack.listeners.replies import parse_id, tell_privately
+from bot.slack.listeners.replies import acted_on, parse_id, tell_privately
 
 _REPLIES = {
     Answer.ALREADY: "You've already answered this one, thank you.",
@@ -27,9 +26,7 @@ def register(app: App, deps: Deps) -> None:
     ) -> None:
         ack()
         user_id = body["user"]["id"]
-        container = body.get("container") or {}
-        channel_id, message_ts = container.get("channel_id"), container.get("message_ts")
-        message = MessageRef(channel_id, message_ts) if channel_id and message_ts else None
+        channel_id, message = acted_on(body)
         request_id = parse_id(action.get("value"))
         if request_id is None:
             logger.warning("answer from %s with a malformed request id", user_id)

@@ -12,7 +12,7 @@ from bot.slack.blocks import ids
 from bot.slack.blocks.ask_modal import ask_modal
 from bot.slack.blocks.messages import refusal_text
 from bot.slack.deps import Deps
-from bot.slack.listeners.replies import parse_id, tell_privately
+from bot.slack.listeners.replies import acted_on, menu_choice, tell_privately
 
 
 def register(app: App, deps: Deps) -> None:
@@ -22,15 +22,10 @@ def register(app: App, deps: Deps) -> None:
     ) -> None:
         ack()
         user_id = body["user"]["id"]
-        channel_id = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
-            "channel_id"
-        )
-        choice, _, raw_id = str((action.get("selected_option") or {}).get("value", "")).partition(
-            ":"
-        )
-        request_id = parse_id(raw_id)
+        channel_id, _ = acted_on(body)
+        choice, request_id = menu_choice(action)
         if request_id is None or choice not in (ids.MENU_EDIT, ids.MENU_WITHDRAW):
-            logger.warning("request menu from %s with a malformed value %r", user_id, raw_id)
+            logger.warning("request menu from %s with a malformed value", user_id)
             tell_privately(client, logger, user_id, refusal_text(Outcome.NOT_FOUND), channel_id)
             return
 

@@ -7,11 +7,10 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.services.asks import Outcome, retry_post
-from bot.services.ports import MessageRef
 from bot.slack.blocks import ids
 from bot.slack.blocks.messages import refusal_text
 from bot.slack.deps import Deps
-from bot.slack.listeners.replies import parse_id, tell_privately
+from bot.slack.listeners.replies import acted_on, parse_id, tell_privately
 
 _REFUSED = {
     Outcome.NOT_YOURS,
@@ -28,9 +27,7 @@ def register(app: App, deps: Deps) -> None:
     ) -> None:
         ack()
         user_id = body["user"]["id"]
-        container = body.get("container") or {}
-        channel_id, message_ts = container.get("channel_id"), container.get("message_ts")
-        notice = MessageRef(channel_id, message_ts) if channel_id and message_ts else None
+        channel_id, notice = acted_on(body)
         request_id = parse_id(action.get("value"))
         if request_id is None:
             logger.warning(
