@@ -20,7 +20,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bot.domain.requests import Delivery, HelpKind, RequestSize, RequestStatus
-from bot.domain.responses import OfferSource, OfferStatus, Route, SuggestionStatus
+from bot.domain.responses import (
+    DeclineReason,
+    EventKind,
+    OfferSource,
+    OfferStatus,
+    Route,
+    SuggestionStatus,
+)
 from db.types import UTCDateTime
 
 # Named constraints, so migrations can alter and drop them the same way on every database.
@@ -76,6 +83,15 @@ class HelpRequest(Base):
     posted_channel: Mapped[str | None] = mapped_column(String(32))
     posted_ts: Mapped[str | None] = mapped_column(String(32))
     posted_at: Mapped[datetime | None]
+    # Bumped by every change the posted message shows (offers, acceptance, status), so whoever
+    # updates the message last can tell whether what they rendered is still current.
+    revision: Mapped[int] = mapped_column(Integer, server_default="0")
+    # When needed-by passed and the asker was asked how it went (once per deadline).
+    followed_up_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    # The asker's DM gathering what passing helpers said, updated in place as more pass.
+    feedback_channel: Mapped[str | None] = mapped_column(String(32))
+    feedback_ts: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -84,6 +100,7 @@ class HelpRequest(Base):
         UniqueConstraint("posted_channel", "posted_ts"),
         Index("ix_help_requests_asker", "team_id", "asker_id", "created_at"),
         Index("ix_help_requests_widen", "widen_at"),
+        Index("ix_help_requests_due", "status", "needed_by"),
     )
 
 
@@ -199,6 +216,9 @@ class Suggestion(Base):
     status: Mapped[SuggestionStatus] = mapped_column(_enum(SuggestionStatus))
     asked_at: Mapped[datetime | None]
     responded_at: Mapped[datetime | None]
+    # What a helper who passed said: shared with the asker gathered and unnamed; the note never.
+    decline_reason: Mapped[DeclineReason | None] = mapped_column(_enum(DeclineReason))
+    decline_note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
 
     __table_args__ = (
@@ -218,6 +238,15 @@ class Offer(Base):
     helper_id: Mapped[str] = mapped_column(String(32))
     source: Mapped[OfferSource] = mapped_column(_enum(OfferSource))
     status: Mapped[OfferStatus] = mapped_column(_enum(OfferStatus))
+    accepted_at: Mapped[datetime | None]
+    # The asker's DM about this offer (Accept / Not now) and the helper's own message about it
+    # (their direct ask, or a confirmation), both updated in place as the offer moves on.
+    asker_channel: Mapped[str | None] = mapped_column(String(32))
+    asker_ts: Mapped[str | None] = mapped_column(String(32))
+    helper_channel: Mapped[str | None] = mapped_column(String(32))
+    helper_ts: Mapped[str | None] = mapped_column(String(32))
+    # The group DM accepting opened between asker and helper.
+    group_channel: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -225,4 +254,46 @@ class Offer(Base):
         # One offer per helper per request: a double click or a retried event changes nothing.
         UniqueConstraint("request_id", "helper_id"),
         Index("ix_offers_helper", "team_id", "helper_id", "created_at"),
+    )
+
+
+class Thanks(Base):
+    """An asker's thanks to someone who helped, kept for digests and the give/ask balance."""
+
+    __tablename__ = "thanks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"))
+    team_id: Mapped[str] = mapped_column(String(32))
+    from_id: Mapped[str] = mapped_column(String(32))
+    to_id: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+    # What the help made possible, in the asker's words (one for the request, copied to each).
+    impact: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+    __table_args__ = (
+        UniqueConstraint("request_id", "to_id"),
+        Index("ix_thanks_to", "team_id", "to_id", "created_at"),
+    )
+
+
+class RequestEvent(Base):
+    """One change in a request's life and when it happened: time to first offer, time to
+    resolution and decline reasons are measured from these."""
+
+    __tablename__ = "request_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("help_requests.id", ondelete="CASCADE"))
+    team_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[EventKind] = mapped_column(_enum(EventKind))
+    actor_id: Mapped[str | None] = mapped_column(String(32))  # who did it; None for the app
+    subject_id: Mapped[str | None] = mapped_column(String(32))  # the helper it concerns
+    detail: Mapped[str | None] = mapped_column(String(64))  # an offer's source, a reason
+    created_at: Mapped[datetime]
+
+    __table_args__ = (
+        Index("ix_request_events_request", "request_id", "created_at"),
+        Index("ix_request_events_kind", "team_id", "kind", "created_at"),
     )

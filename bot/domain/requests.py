@@ -61,7 +61,9 @@ _SIZE_LABELS = {
 class RequestStatus(StrEnum):
     DRAFT = "draft"  # composed, waiting on the asker's review; never shown to anyone else
     OPEN = "open"
-    WITHDRAWN = "withdrawn"
+    RESOLVED = "resolved"  # the asker got what they needed
+    WITHDRAWN = "withdrawn"  # the asker no longer needs help
+    EXPIRED = "expired"  # needed-by passed and the asker no longer needed it, or never said
 
 
 class Delivery(StrEnum):
@@ -105,6 +107,10 @@ class RequestCard:
     # The message the request was started from ("Ask for help with this").
     source_permalink: str | None = None
     status: RequestStatus = RequestStatus.OPEN
+    # Where responses stand: everyone who offered (bar withdrawn offers), and who the asker
+    # accepted (or, once resolved, thanked).
+    offers: int = 0
+    helpers: tuple[str, ...] = ()
 
     @property
     def destination(self) -> str:

@@ -21,10 +21,54 @@ class SuggestionStatus(StrEnum):
 class OfferStatus(StrEnum):
     OFFERED = "offered"
     ACCEPTED = "accepted"
-    WITHDRAWN = "withdrawn"
+    WITHDRAWN = "withdrawn"  # by the helper, before it was accepted
+    DECLINED = "declined"  # the asker said "Not now"
 
 
 class OfferSource(StrEnum):
     BUTTON = "button"
     DIRECT = "direct"
     REACTION = "reaction"
+
+
+class DeclineReason(StrEnum):
+    """Why a helper passed on a direct ask: information for the asker, never a verdict."""
+
+    NO_TIME = "no_time"
+    NOT_MY_AREA = "not_my_area"
+    UNCLEAR = "unclear"
+    DEADLINE = "deadline"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return _DECLINE_LABELS[self]
+
+
+_DECLINE_LABELS = {
+    DeclineReason.NO_TIME: "Not enough time right now",
+    DeclineReason.NOT_MY_AREA: "Not my area",
+    DeclineReason.UNCLEAR: "The ask is unclear",
+    DeclineReason.DEADLINE: "The deadline is too tight",
+    DeclineReason.OTHER: "Other",
+}
+
+
+class EventKind(StrEnum):
+    """Every change in a request's life, stored with its time for digests and insights."""
+
+    POSTED = "posted"
+    EDITED = "edited"
+    ASKED = "asked"  # a helper was asked directly
+    WIDENED = "widened"
+    OFFERED = "offered"
+    OFFER_WITHDRAWN = "offer_withdrawn"
+    ACCEPTED = "accepted"
+    NOT_NOW = "not_now"  # the asker turned an offer down
+    PASSED = "passed"  # a helper said "Not this time", with a reason
+    FOLLOWED_UP = "followed_up"  # needed-by passed; the asker was asked how it went
+    EXTENDED = "extended"
+    RESOLVED = "resolved"
+    THANKED = "thanked"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
