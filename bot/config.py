@@ -51,6 +51,8 @@ class Settings:
     # none) for an offer, then widen a request once.
     widen_fraction: float = 0.25
     widen_without_deadline: timedelta = timedelta(hours=4)
+    # Reacting to a posted request with one of these offers help; the first is the one suggested.
+    offer_emojis: tuple[str, ...] = ("raising_hand", "hand")
 
     @property
     def socket_mode(self) -> bool:
@@ -175,6 +177,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             f"{hours_text!r}."
         )
 
+    offer_emojis = _offer_emojis(_get(env, "OFFER_EMOJIS"))
+
     return Settings(
         bot_token=bot_token,
         signing_secret=signing_secret or "",
@@ -189,6 +193,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         admin_user_ids=admin_user_ids,
         widen_fraction=widen_fraction,
         widen_without_deadline=timedelta(hours=int(hours_text)),
+        offer_emojis=offer_emojis,
     )
 
 
@@ -228,3 +233,20 @@ def _admin_user_ids(value: str | None) -> frozenset[str]:
             )
         found.add(item)
     return frozenset(found)
+
+
+def _offer_emojis(value: str | None) -> tuple[str, ...]:
+    if value is None:
+        return Settings.offer_emojis
+    found: list[str] = []
+    for item in filter(None, (part.strip().strip(":").lower() for part in value.split(","))):
+        # Slack's emoji names: lowercase letters, digits, and - _ + ' (e.g. +1, woman-raising-hand)
+        if not re.fullmatch(r"[a-z0-9_+\-']{1,100}", item):
+            raise SettingsError(
+                "OFFER_EMOJIS must list emoji names separated by commas, as Slack writes them "
+                f"without colons (e.g. raising_hand,hand); {item!r} is not one."
+            )
+        found.append(item)
+    if not found:
+        raise SettingsError("OFFER_EMOJIS is empty: list at least one emoji name, or unset it.")
+    return tuple(dict.fromkeys(found))

@@ -5,6 +5,7 @@ import logging
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.services.asks import resume_stalled_deliveries, widen_due
+from bot.services.closing import expire_unanswered, follow_up_due
 from bot.slack.deps import Deps
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,14 @@ def widen_job(deps: Deps) -> None:
         widened = widen_due(session, deps.slack, clock=deps.clock)
     if widened:
         log.info("widened %d request(s) nobody had offered on", len(widened))
+
+
+def follow_up_job(deps: Deps) -> None:
+    with deps.sessions() as session:
+        asked = follow_up_due(session, deps.slack, clock=deps.clock)
+        expired = expire_unanswered(session, deps.slack, clock=deps.clock)
+    if asked or expired:
+        log.info("followed up %d request(s) past needed-by; %d expired", len(asked), len(expired))
 
 
 def build_scheduler(deps: Deps) -> BackgroundScheduler:
@@ -42,6 +51,15 @@ def build_scheduler(deps: Deps) -> BackgroundScheduler:
         minutes=1,
         args=[deps],
         id="widen_unanswered",
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        follow_up_job,
+        "interval",
+        minutes=1,
+        args=[deps],
+        id="follow_up_past_needed_by",
         max_instances=1,
         coalesce=True,
     )

@@ -58,6 +58,7 @@ def test_least_privilege() -> None:
         "chat:write",
         "reactions:read",
         "users:read",
+        "mpim:write",
     }
 
 

@@ -260,6 +260,8 @@ def test_not_this_time_thanks_them_and_asks_the_next_helper(
     send(fake_slack, driver, open_ask_modal(), clock, Route.DIRECT)
     assert dms_to(fake_slack, "UDB6") == []
     ts = click(driver, fake_slack, "UDB3", "decline_help")
+    form = list(fake_slack.views.values())[-1]  # *Not this time* asks for a reason first
+    driver.view_submission(form, {"reason": "no_time"}, user_id="UDB3")
 
     updated = fake_slack.messages[(fake_slack.dm_channel_id("UDB3"), ts)]
     assert "No problem" in updated["text"]

@@ -140,8 +140,16 @@ def validate_draft(draft: RequestDraft, now: datetime) -> dict[str, str]:
     if draft.size is None:
         errors["size"] = "Pick roughly how big this is; it helps people say yes."
     if draft.needed_by is not None:
-        if draft.needed_by <= now:
-            errors["needed_by"] = "That time has already passed: pick a time later than now."
-        elif draft.needed_by - now > NEEDED_BY_MAX_AHEAD:
-            errors["needed_by"] = "Pick a time within the next year."
+        problem = needed_by_problem(draft.needed_by, now)
+        if problem:
+            errors["needed_by"] = problem
     return errors
+
+
+def needed_by_problem(needed_by: datetime, now: datetime) -> str | None:
+    """Why a needed-by time can't be used, or None when it can."""
+    if needed_by <= now:
+        return "That time has already passed: pick a time later than now."
+    if needed_by - now > NEEDED_BY_MAX_AHEAD:
+        return "Pick a time within the next year."
+    return None

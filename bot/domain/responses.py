@@ -31,6 +31,10 @@ class OfferSource(StrEnum):
     REACTION = "reaction"
 
 
+# A passing helper's free-text note is kept for insights, never shown to the asker.
+DECLINE_NOTE_MAX_CHARS = 500
+
+
 class DeclineReason(StrEnum):
     """Why a helper passed on a direct ask: information for the asker, never a verdict."""
 

@@ -10,13 +10,14 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.domain.requests import Delivery, RequestDraft, RequestStatus
-from bot.domain.responses import Route
+from bot.domain.responses import EventKind, Route
 from bot.domain.smart import SmartReport, analyse
 from bot.services import routing
 from bot.services.cards import card_of, draft_of, tell_asker, who
 from bot.services.people import cached_local_now
 from bot.services.ports import MessageRef, PostedMessage, SlackError, SlackPort
-from db import queries, routing_queries
+from bot.services.status import refresh_post
+from db import queries, response_queries, routing_queries
 from db.models import HelpRequest
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,9 @@ class Outcome(StrEnum):
     NOT_OPEN = "not_open"
     UPDATED = "updated"
     WITHDRAWN = "withdrawn"
+    RESOLVED = "resolved"
+    EXPIRED = "expired"
+    EXTENDED = "extended"
 
 
 @dataclass(frozen=True)
@@ -287,17 +291,16 @@ def edit_request(
     if refused is not None:
         return refused
     assert request is not None
+    now = clock()
     _apply(request, draft, request.destination_channel, keep_place=True)
-    request.updated_at = clock()
+    request.updated_at = now
+    request.revision += 1
+    response_queries.record_event(session, request, EventKind.EDITED, now, actor_id=user_id)
     session.commit()
     message = _posted(request)
     log.info("request %s edited by %s", request_id, who(request))
-    if message is not None:
-        try:
-            slack.update_request(card_of(request), message)
-        except SlackError as error:
-            # Stored all the same; the old message stays until the next successful update.
-            log.warning("request %s message not updated: %s", request_id, error.code)
+    # Stored all the same if Slack refuses; the next change or refresh shows it.
+    refresh_post(session, slack, request_id)
     return DeliveryResult(Outcome.UPDATED, request_id, message=message)
 
 
@@ -321,17 +324,23 @@ def withdraw_request(
     if refused is not None:
         return refused
     assert request is not None
-    request.status = RequestStatus.WITHDRAWN
-    request.updated_at = clock()
+    now = clock()
+    if not response_queries.move_request(
+        session,
+        request_id,
+        from_status=(RequestStatus.OPEN,),
+        to_status=RequestStatus.WITHDRAWN,
+        now=now,
+        asker_id=user_id,
+    ):
+        session.commit()
+        return DeliveryResult(Outcome.NOT_OPEN, request_id)
+    response_queries.record_event(session, request, EventKind.WITHDRAWN, now, actor_id=user_id)
     session.commit()
+    session.refresh(request)
     log.info("request %s withdrawn by %s", request_id, who(request))
-    message = _posted(request)
-    if message is not None:
-        try:
-            slack.update_request(card_of(request), message)
-        except SlackError as error:
-            log.warning("withdrawn request %s message not updated: %s", request_id, error.code)
-    return DeliveryResult(Outcome.WITHDRAWN, request_id, message=message)
+    refresh_post(session, slack, request_id)
+    return DeliveryResult(Outcome.WITHDRAWN, request_id, message=_posted(request))
 
 
 def _refuse_change(request: HelpRequest | None, user_id: str) -> DeliveryResult | None:
@@ -372,22 +381,16 @@ def widen_due(session: Session, slack: SlackPort, *, clock: Clock, limit: int = 
     widened = []
     for request_id in routing_queries.due_for_widening(session, now, limit):
         claimed = routing_queries.claim_widening(session, request_id, now)
-        session.commit()
         request = session.get(HelpRequest, request_id)
         if not claimed or request is None:
+            session.commit()
             continue
+        response_queries.record_event(session, request, EventKind.WIDENED, now)
+        session.commit()
         session.refresh(request)
         widened.append(request_id)
         if request.route == Route.DIRECT:
-            request.route = Route.BOTH
-            session.commit()
-            if queries.claim_delivery(session, request.id, None, now, now - STALE_CLAIM):
-                session.commit()
-                session.refresh(request)
-                result = deliver(session, slack, request, clock, replace=None, announce=False)
-                if result.message is not None:
-                    channel = result.message.channel
-                    tell_asker(slack.tell_widened_to_channel, card_of(request), channel)
+            _post_direct_ask(session, slack, request, clock)
             continue
         asked = routing.ask_suggested(session, slack, request, routing.WIDEN_TO, clock)
         if asked:
@@ -395,6 +398,45 @@ def widen_due(session: Session, slack: SlackPort, *, clock: Clock, limit: int = 
         else:
             log.info("request %s: no one left to widen to", request_id)
     return widened
+
+
+def widen_now(
+    session: Session, slack: SlackPort, *, request_id: int, user_id: str, clock: Clock
+) -> DeliveryResult:
+    """The asker's *Widen to the channel* on a request so far only asked directly."""
+    request = queries.get_request(session, request_id)
+    refused = _refuse_change(request, user_id)
+    if refused is not None or request is None:
+        session.commit()
+        return refused or DeliveryResult(Outcome.NOT_FOUND)
+    if request.route != Route.DIRECT or request.recipient_id is not None:
+        session.commit()
+        return DeliveryResult(Outcome.ALREADY_POSTED, request_id, message=_posted(request))
+    now = clock()
+    routing_queries.claim_widening(session, request_id, now)
+    response_queries.record_event(session, request, EventKind.WIDENED, now, actor_id=user_id)
+    session.commit()
+    result = _post_direct_ask(session, slack, request, clock)
+    return result or DeliveryResult(Outcome.IN_PROGRESS, request_id)
+
+
+def _post_direct_ask(
+    session: Session, slack: SlackPort, request: HelpRequest, clock: Clock
+) -> DeliveryResult | None:
+    """Post a request so far only asked directly in its channel too; None when another attempt
+    is already posting it."""
+    now = clock()
+    request.route = Route.BOTH
+    session.commit()
+    if not queries.claim_delivery(session, request.id, None, now, now - STALE_CLAIM):
+        session.commit()
+        return None
+    session.commit()
+    session.refresh(request)
+    result = deliver(session, slack, request, clock, replace=None, announce=False)
+    if result.message is not None:
+        tell_asker(slack.tell_widened_to_channel, card_of(request), result.message.channel)
+    return result
 
 
 def _new_request(
@@ -466,6 +508,9 @@ def deliver(
     request.posted_ts = posted.ts
     request.posted_at = now
     request.updated_at = now
+    response_queries.record_event(
+        session, request, EventKind.POSTED, now, actor_id=request.asker_id, detail=posted.channel
+    )
     session.commit()
     log.info("request %s posted to %s at %s", card.id, posted.channel, posted.ts)
 

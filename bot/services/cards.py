@@ -11,7 +11,7 @@ from db.models import HelpRequest
 log = logging.getLogger(__name__)
 
 
-def card_of(request: HelpRequest) -> RequestCard:
+def card_of(request: HelpRequest, offers: int = 0, helpers: tuple[str, ...] = ()) -> RequestCard:
     return RequestCard(
         id=request.id,
         team_id=request.team_id,
@@ -26,6 +26,8 @@ def card_of(request: HelpRequest) -> RequestCard:
         recipient_id=request.recipient_id,
         source_permalink=request.source_permalink,
         status=request.status,
+        offers=offers,
+        helpers=helpers,
     )
 
 

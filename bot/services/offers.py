@@ -1,4 +1,8 @@
-"""Answers to a direct ask: *I can help* records an offer, *Not this time* passes it on."""
+"""Responses to a request: offers (a button, a direct ask, a reaction), the asker's *Accept* or
+*Not now*, a helper withdrawing, and a helper passing with a reason.
+
+Each change is one conditional statement committed before any Slack call, so a retried event, a
+double click or two people clicking at once change state once and send one message each."""
 
 import logging
 from enum import StrEnum
@@ -6,25 +10,43 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
-from bot.domain.requests import RequestCard, RequestStatus
-from bot.domain.responses import OfferSource, OfferStatus, SuggestionStatus
-from bot.services import routing
-from bot.services.cards import card_of, tell_asker
-from bot.services.ports import MessageRef, SlackError, SlackPort
-from db import queries
-from db import routing_queries as rq
-from db.models import HelpRequest
+from bot.domain.feedback import summarise_declines
+from bot.domain.requests import RequestStatus
+from bot.domain.responses import (
+    DECLINE_NOTE_MAX_CHARS,
+    DeclineReason,
+    EventKind,
+    OfferSource,
+    OfferStatus,
+    SuggestionStatus,
+)
+from bot.services import people, routing
+from bot.services.cards import card_of, who
+from bot.services.ports import MessageRef, OfferView, SlackError, SlackPort
+from bot.services.status import live_card, refresh_post
+from db import queries, routing_queries
+from db import response_queries as rq
+from db.models import HelpRequest, Offer
 
 log = logging.getLogger(__name__)
+
+# Each pass re-reads the reasons; another is needed only if someone passed meanwhile.
+FEEDBACK_ATTEMPTS = 5
 
 
 class Answer(StrEnum):
     OFFERED = "offered"
     DECLINED = "declined"
-    ALREADY = "already"  # this person already answered; nothing changes
+    ACCEPTED = "accepted"
+    NOT_NOW = "not_now"
+    WITHDRAWN = "withdrawn"
+    ALREADY = "already"  # this was already done; nothing changes
+    OFFER_GONE = "offer_gone"  # the helper withdrew before the asker answered
     OWN_REQUEST = "own_request"
+    NOT_YOURS = "not_yours"
     NOT_OPEN = "not_open"
     NOT_FOUND = "not_found"
+    IGNORED = "ignored"  # a reaction that is not an offer on a request
 
 
 def _open_request(
@@ -48,15 +70,16 @@ def offer_help(
     helper_id: str,
     source: OfferSource,
     clock: Clock,
-    message: MessageRef | None = None,
+    direct_ask: MessageRef | None = None,
 ) -> Answer:
-    """Record one offer per helper and request (a double click or retry adds nothing), then tell
-    the asker and update the helper's direct ask in place."""
+    """Record one offer per helper and request, tell the asker (with *Accept* / *Not now*), tell
+    the helper (in their direct ask, or a DM with a way to withdraw), and update the post."""
     refused, request = _open_request(session, request_id, helper_id)
     if refused is not None or request is None:
+        session.commit()
         return refused or Answer.NOT_FOUND
     now = clock()
-    added = rq.add_offer(
+    offer_id = rq.insert_offer(
         session,
         {
             "request_id": request_id,
@@ -68,10 +91,21 @@ def offer_help(
             "updated_at": now,
         },
     )
-    if not added:
-        session.commit()
-        return Answer.ALREADY
-    rq.answer_suggestion(
+    if offer_id is None:
+        # Offering again after withdrawing counts; anything else is a repeat.
+        existing = rq.offer_by(session, request_id, helper_id)
+        if existing is None or not rq.move_offer(
+            session,
+            existing.id,
+            from_status=(OfferStatus.WITHDRAWN,),
+            to_status=OfferStatus.OFFERED,
+            now=now,
+            source=source,
+        ):
+            session.commit()
+            return Answer.ALREADY
+        offer_id = existing.id
+    routing_queries.answer_suggestion(
         session,
         request_id,
         helper_id,
@@ -79,13 +113,237 @@ def offer_help(
         now,
         only_from=(SuggestionStatus.SUGGESTED, SuggestionStatus.ASKED, SuggestionStatus.DECLINED),
     )
+    rq.bump(session, request_id, now)
+    rq.record_event(
+        session, request, EventKind.OFFERED, now, actor_id=helper_id, detail=source.value
+    )
     session.commit()
     log.info("request %s: %s offered to help (%s)", request_id, helper_id, source)
-    card = card_of(request)
-    tell_asker(slack.tell_offer, card, helper_id)
-    if message is not None:
-        _answer(slack, message, card, offered=True)
+
+    card = live_card(session, request)
+    view = OfferView(offer_id, helper_id, OfferStatus.OFFERED)
+    refs: dict[str, str | None] = {}
+    try:
+        notice = slack.tell_offer(card, view)
+        refs.update(asker_channel=notice.channel, asker_ts=notice.ts)
+    except SlackError as error:
+        log.warning("could not tell %s of an offer on %s: %s", who(card), request_id, error.code)
+    try:
+        mine = slack.confirm_offer(card, view, direct_ask)
+        refs.update(helper_channel=mine.channel, helper_ts=mine.ts)
+    except SlackError as error:
+        log.warning("could not confirm %s's offer on %s: %s", helper_id, request_id, error.code)
+    if refs:
+        rq.set_offer(session, offer_id, **refs)
+    session.commit()
+    refresh_post(session, slack, request_id)
     return Answer.OFFERED
+
+
+def offer_by_reaction(
+    session: Session,
+    slack: SlackPort,
+    *,
+    team_id: str,
+    channel: str,
+    ts: str,
+    user_id: str,
+    clock: Clock,
+) -> Answer:
+    """An offer emoji on a posted request is an offer. On any other message, from the asker, or
+    from a bot or a deactivated account, it is just a reaction."""
+    request = rq.request_at(session, channel, ts)
+    session.commit()
+    if request is None or request.team_id != team_id or request.asker_id == user_id:
+        return Answer.IGNORED
+    person = people.profile(session, slack, team_id=team_id, user_id=user_id, clock=clock)
+    if person is not None and (person.is_bot or person.is_deleted):
+        return Answer.IGNORED
+    answer = offer_help(
+        session,
+        slack,
+        request_id=request.id,
+        helper_id=user_id,
+        source=OfferSource.REACTION,
+        clock=clock,
+    )
+    return answer if answer in (Answer.OFFERED, Answer.ALREADY) else Answer.IGNORED
+
+
+def withdraw_by_reaction(
+    session: Session, slack: SlackPort, *, channel: str, ts: str, user_id: str, clock: Clock
+) -> Answer:
+    """Removing the emoji takes back an offer made with it, until the asker has accepted it."""
+    request = rq.request_at(session, channel, ts)
+    offer = rq.offer_by(session, request.id, user_id) if request is not None else None
+    session.commit()
+    if offer is None or offer.source != OfferSource.REACTION:
+        return Answer.IGNORED
+    return _withdraw(session, slack, offer, clock)
+
+
+def withdraw_offer(
+    session: Session, slack: SlackPort, *, offer_id: int, user_id: str, clock: Clock
+) -> Answer:
+    """*Withdraw my offer*: only the helper who offered, and only before it is accepted."""
+    offer = session.get(Offer, offer_id)
+    session.commit()
+    if offer is None:
+        return Answer.NOT_FOUND
+    if offer.helper_id != user_id:
+        log.info("offer %s: withdrawal refused to %s, not the helper", offer_id, user_id)
+        return Answer.NOT_YOURS
+    return _withdraw(session, slack, offer, clock)
+
+
+def _withdraw(session: Session, slack: SlackPort, offer: Offer, clock: Clock) -> Answer:
+    now = clock()
+    offer_id, request_id, helper_id = offer.id, offer.request_id, offer.helper_id
+    moved = rq.move_offer(
+        session,
+        offer_id,
+        from_status=(OfferStatus.OFFERED,),
+        to_status=OfferStatus.WITHDRAWN,
+        now=now,
+        helper_id=helper_id,
+    )
+    if not moved:
+        session.refresh(offer)
+        session.commit()
+        return Answer.ALREADY if offer.status == OfferStatus.WITHDRAWN else Answer.NOT_OPEN
+    request = queries.get_request(session, request_id)
+    assert request is not None  # an offer's request is deleted with it
+    rq.bump(session, request_id, now)
+    rq.record_event(session, request, EventKind.OFFER_WITHDRAWN, now, actor_id=helper_id)
+    session.commit()
+    log.info("request %s: %s withdrew their offer", request_id, helper_id)
+    _settle(session, slack, offer_id)
+    refresh_post(session, slack, request_id)
+    return Answer.WITHDRAWN
+
+
+def accept_offer(
+    session: Session, slack: SlackPort, *, offer_id: int, user_id: str, clock: Clock
+) -> Answer:
+    """*Accept*: only the asker. Opens a group DM of the two (with the request's context and
+    needed-by), which is how the helper hears of it. Several helpers can be accepted."""
+    refused, offer, request = _asker_offer(session, offer_id, user_id)
+    if refused is not None or offer is None or request is None:
+        return refused or Answer.NOT_FOUND
+    now = clock()
+    if not rq.move_offer(
+        session,
+        offer_id,
+        from_status=(OfferStatus.OFFERED,),
+        to_status=OfferStatus.ACCEPTED,
+        now=now,
+        accepted_at=now,
+    ):
+        return _not_moved(session, offer)
+    rq.bump(session, request.id, now)
+    rq.record_event(
+        session, request, EventKind.ACCEPTED, now, actor_id=user_id, subject_id=offer.helper_id
+    )
+    session.commit()
+    log.info("request %s: %s accepted %s's offer", request.id, who(request), offer.helper_id)
+    card = card_of(request)
+    try:
+        group = slack.connect(card, offer.helper_id)
+    except SlackError as error:
+        log.warning("request %s: no group DM with %s: %s", request.id, offer.helper_id, error.code)
+        _tell(
+            slack,
+            request.asker_id,
+            f"I couldn't start a conversation with <@{offer.helper_id}> ({error.code}). "
+            "Send them a message directly: they know you accepted.",
+        )
+        _tell(
+            slack,
+            offer.helper_id,
+            "Your offer to help was accepted, but I couldn't open a conversation for you both. "
+            "They'll message you directly.",
+        )
+    else:
+        rq.set_offer(session, offer_id, group_channel=group)
+        session.commit()
+    _settle(session, slack, offer_id)
+    refresh_post(session, slack, request.id)
+    return Answer.ACCEPTED
+
+
+def not_now(
+    session: Session, slack: SlackPort, *, offer_id: int, user_id: str, clock: Clock
+) -> Answer:
+    """*Not now*: only the asker. The helper is thanked kindly; the offer still counts as
+    willingness on the post."""
+    refused, offer, request = _asker_offer(session, offer_id, user_id)
+    if refused is not None or offer is None or request is None:
+        return refused or Answer.NOT_FOUND
+    now = clock()
+    if not rq.move_offer(
+        session,
+        offer_id,
+        from_status=(OfferStatus.OFFERED,),
+        to_status=OfferStatus.DECLINED,
+        now=now,
+    ):
+        return _not_moved(session, offer)
+    rq.bump(session, request.id, now)
+    rq.record_event(
+        session, request, EventKind.NOT_NOW, now, actor_id=user_id, subject_id=offer.helper_id
+    )
+    session.commit()
+    _settle(session, slack, offer_id)
+    refresh_post(session, slack, request.id)
+    return Answer.NOT_NOW
+
+
+def _asker_offer(
+    session: Session, offer_id: int, user_id: str
+) -> tuple[Answer | None, Offer | None, HelpRequest | None]:
+    offer = session.get(Offer, offer_id)
+    request = queries.get_request(session, offer.request_id) if offer is not None else None
+    if offer is None or request is None:
+        session.commit()
+        return Answer.NOT_FOUND, None, None
+    if request.asker_id != user_id:
+        log.info("offer %s: answer refused to %s, not the asker", offer_id, user_id)
+        session.commit()
+        return Answer.NOT_YOURS, offer, request
+    if request.status != RequestStatus.OPEN:
+        session.commit()
+        return Answer.NOT_OPEN, offer, request
+    return None, offer, request
+
+
+def _not_moved(session: Session, offer: Offer) -> Answer:
+    session.refresh(offer)
+    session.commit()
+    return Answer.OFFER_GONE if offer.status == OfferStatus.WITHDRAWN else Answer.ALREADY
+
+
+def _settle(session: Session, slack: SlackPort, offer_id: int) -> None:
+    """Show an offer's new state in the asker's DM about it and in the helper's message."""
+    offer = session.get(Offer, offer_id, populate_existing=True)
+    request = queries.get_request(session, offer.request_id) if offer is not None else None
+    session.commit()
+    if offer is None or request is None:
+        return
+    card = card_of(request)
+    view = OfferView(offer.id, offer.helper_id, offer.status, offer.group_channel)
+    if offer.asker_channel and offer.asker_ts:
+        try:
+            slack.update_offer_notice(MessageRef(offer.asker_channel, offer.asker_ts), card, view)
+        except SlackError as error:
+            log.warning("offer %s: asker's notice not updated: %s", offer.id, error.code)
+    if offer.helper_channel and offer.helper_ts:
+        try:
+            slack.confirm_offer(card, view, MessageRef(offer.helper_channel, offer.helper_ts))
+        except SlackError as error:
+            log.warning("offer %s: helper's message not updated: %s", offer.id, error.code)
+    elif offer.status == OfferStatus.DECLINED:
+        # Nowhere to update: still, nobody should wonder what happened to their offer.
+        _tell(slack, offer.helper_id, "Thanks for offering to help. They're covered for now.")
 
 
 def decline_help(
@@ -94,35 +352,83 @@ def decline_help(
     *,
     request_id: int,
     helper_id: str,
+    reason: DeclineReason,
+    note: str | None,
     clock: Clock,
-    message: MessageRef | None = None,
+    direct_ask: MessageRef | None = None,
 ) -> Answer:
-    """ "Not this time" on a direct ask: thank the helper, and ask the next suggested helper."""
+    """*Not this time* on a direct ask, with a reason: thank the helper, ask the next suggested
+    helper, and tell the asker what passing helpers said, gathered and without names."""
     refused, request = _open_request(session, request_id, helper_id)
     if refused is not None or request is None:
+        session.commit()
         return refused or Answer.NOT_FOUND
-    declined = rq.answer_suggestion(
-        session,
-        request_id,
-        helper_id,
-        SuggestionStatus.DECLINED,
-        clock(),
-        only_from=(SuggestionStatus.ASKED,),
+    now = clock()
+    note = (note or "").strip()[:DECLINE_NOTE_MAX_CHARS] or None
+    if not rq.decline_suggestion(session, request_id, helper_id, reason, note, now):
+        session.commit()
+        return Answer.ALREADY
+    rq.record_event(
+        session, request, EventKind.PASSED, now, actor_id=helper_id, detail=reason.value
     )
     session.commit()
-    if not declined:
-        return Answer.ALREADY
-    log.info("request %s: %s passed", request_id, helper_id)
+    log.info("request %s: %s passed (%s)", request_id, helper_id, reason)
     card = card_of(request)
-    if message is not None:
-        _answer(slack, message, card, offered=False)
+    if direct_ask is not None:
+        try:
+            slack.answer_direct_ask(direct_ask, card, False)
+        except SlackError as error:
+            log.warning("could not update a direct ask: %s", error.code)
     session.refresh(request)
     routing.ask_suggested(session, slack, request, 1, clock)
+    tell_declines(session, slack, request_id)
     return Answer.DECLINED
 
 
-def _answer(slack: SlackPort, message: MessageRef, card: RequestCard, offered: bool) -> None:
+def tell_declines(session: Session, slack: SlackPort, request_id: int) -> None:
+    """Post, or update in place, the asker's one message gathering why helpers passed. As with
+    the post, it is rendered again if someone passed while it was being sent."""
+    for _ in range(FEEDBACK_ATTEMPTS):
+        request = session.get(HelpRequest, request_id, populate_existing=True)
+        if request is None:
+            session.commit()
+            return
+        reasons = rq.decline_reasons(session, request_id)
+        feedback = summarise_declines(
+            reasons,
+            has_deadline=request.needed_by is not None,
+            in_channel=request.posted_ts is not None and request.recipient_id is None,
+        )
+        if feedback is None:
+            session.commit()
+            return
+        replace = None
+        if request.feedback_ts:
+            replace = MessageRef(request.feedback_channel or "", request.feedback_ts)
+        elif request.feedback_ts == "" or not rq.claim_feedback_message(session, request_id):
+            # Someone else is posting it right now; their re-check includes this reason.
+            session.commit()
+            return
+        card = card_of(request)
+        session.commit()
+        try:
+            sent = slack.tell_declines(card, feedback, replace)
+        except SlackError as error:
+            log.warning("request %s: decline feedback not sent: %s", request_id, error.code)
+            if replace is None:
+                rq.set_feedback_message(session, request_id, None, None)
+                session.commit()
+            return
+        if replace is None:
+            rq.set_feedback_message(session, request_id, sent.channel, sent.ts)
+        if rq.count_declines(session, request_id) == len(reasons):
+            session.commit()
+            return
+        session.commit()
+
+
+def _tell(slack: SlackPort, user_id: str, text: str) -> None:
     try:
-        slack.answer_direct_ask(message, card, offered)
+        slack.notify(user_id, text)
     except SlackError as error:
-        log.warning("could not update a direct ask: %s", error.code)
+        log.warning("could not tell %s: %s", user_id, error.code)

@@ -3,7 +3,9 @@
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.domain.feedback import DeclineFeedback
 from bot.domain.requests import RequestCard
+from bot.domain.responses import OfferStatus
 
 
 class SlackError(Exception):
@@ -32,6 +34,16 @@ class Person:
 class PostedMessage:
     channel: str
     ts: str
+
+
+@dataclass(frozen=True)
+class OfferView:
+    """An offer as the messages about it need it."""
+
+    id: int
+    helper_id: str
+    status: OfferStatus
+    group_channel: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +83,32 @@ class SlackPort(Protocol):
 
     def tell_widened_to_channel(self, card: RequestCard, channel: str) -> None: ...
 
-    def tell_offer(self, card: RequestCard, helper_id: str) -> None: ...
-
     def answer_direct_ask(self, message: MessageRef, card: RequestCard, offered: bool) -> None: ...
+
+    # Offers: the asker's DM about each offer, and the helper's own message about it.
+    def tell_offer(self, card: RequestCard, offer: OfferView) -> MessageRef: ...
+
+    def update_offer_notice(
+        self, message: MessageRef, card: RequestCard, offer: OfferView
+    ) -> None: ...
+
+    def confirm_offer(
+        self, card: RequestCard, offer: OfferView, replace: MessageRef | None
+    ) -> MessageRef: ...
+
+    def connect(self, card: RequestCard, helper_id: str) -> str:
+        """Open a group DM of asker, helper and app, introduce them; returns its channel."""
+        ...
+
+    # Closing the loop
+    def thank(
+        self, card: RequestCard, helper_id: str, note: str | None, impact: str | None
+    ) -> None: ...
+
+    def ask_how_it_went(self, card: RequestCard) -> None: ...
+
+    def tell_declines(
+        self, card: RequestCard, feedback: DeclineFeedback, replace: MessageRef | None
+    ) -> MessageRef: ...
+
+    def notify(self, user_id: str, text: str) -> None: ...

@@ -23,7 +23,7 @@ def build_deps(
         settings=settings,
         sessions=sessions,
         clock=clock,
-        slack=SlackGateway(client, settings.help_channel),
+        slack=SlackGateway(client, settings.help_channel, settings.offer_emojis[0]),
     )
 
 

@@ -6,17 +6,21 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.domain.feedback import DeclineFeedback
 from bot.domain.requests import RequestCard
-from bot.services.ports import MessageRef, Person, PostedMessage, SlackError
-from bot.slack.blocks import messages
+from bot.services.ports import MessageRef, OfferView, Person, PostedMessage, SlackError
+from bot.slack.blocks import messages, responses
 
 log = logging.getLogger(__name__)
 
 
 class SlackGateway:
-    def __init__(self, client: WebClient, help_channel: str) -> None:
+    def __init__(
+        self, client: WebClient, help_channel: str, offer_emoji: str = "raising_hand"
+    ) -> None:
         self._client = client
         self._help_channel = help_channel
+        self._offer_emoji = offer_emoji
 
     def fetch_person(self, user_id: str) -> Person:
         person = person_from_user(self._call("users_info", user=user_id).get("user"))
@@ -25,14 +29,14 @@ class SlackGateway:
         return person
 
     def post_request(self, card: RequestCard) -> PostedMessage:
-        text, blocks = messages.request_message(card)
+        text, blocks = messages.request_message(card, self._offer_emoji)
         response = self._call(
             "chat_postMessage", channel=card.destination, text=text, blocks=blocks
         )
         return PostedMessage(channel=response["channel"], ts=response["ts"])
 
     def update_request(self, card: RequestCard, message: PostedMessage) -> None:
-        text, blocks = messages.request_message(card)
+        text, blocks = messages.request_message(card, self._offer_emoji)
         self._call("chat_update", channel=message.channel, ts=message.ts, text=text, blocks=blocks)
 
     def permalink(self, message: PostedMessage) -> str | None:
@@ -70,24 +74,67 @@ class SlackGateway:
         text = messages.widened_to_channel_notice(channel)
         self._say(card.asker_id, text, messages.plain_blocks(text), None)
 
-    def tell_offer(self, card: RequestCard, helper_id: str) -> None:
-        text = messages.offer_notice(card, helper_id)
-        self._say(card.asker_id, text, messages.plain_blocks(text), None)
-
     def answer_direct_ask(self, message: MessageRef, card: RequestCard, offered: bool) -> None:
         text, blocks = messages.direct_ask_answered(card, offered)
         self._call("chat_update", channel=message.channel, ts=message.ts, text=text, blocks=blocks)
 
+    def tell_offer(self, card: RequestCard, offer: OfferView) -> MessageRef:
+        text, blocks = responses.offer_notice(card, offer)
+        return self._send(card.asker_id, text, blocks, None)
+
+    def update_offer_notice(self, message: MessageRef, card: RequestCard, offer: OfferView) -> None:
+        text, blocks = responses.offer_notice(card, offer)
+        self._send(card.asker_id, text, blocks, message)
+
+    def confirm_offer(
+        self, card: RequestCard, offer: OfferView, replace: MessageRef | None
+    ) -> MessageRef:
+        text, blocks = responses.helper_offer_message(card, offer)
+        return self._send(offer.helper_id, text, blocks, replace)
+
+    def connect(self, card: RequestCard, helper_id: str) -> str:
+        opened = self._call("conversations_open", users=f"{card.asker_id},{helper_id}")
+        channel = str(opened["channel"]["id"])
+        text, blocks = responses.introduction(card, helper_id)
+        self._call("chat_postMessage", channel=channel, text=text, blocks=blocks)
+        return channel
+
+    def thank(
+        self, card: RequestCard, helper_id: str, note: str | None, impact: str | None
+    ) -> None:
+        text, blocks = responses.thanks_message(card, note, impact)
+        self._send(helper_id, text, blocks, None)
+
+    def ask_how_it_went(self, card: RequestCard) -> None:
+        text, blocks = responses.follow_up_message(card)
+        self._send(card.asker_id, text, blocks, None)
+
+    def tell_declines(
+        self, card: RequestCard, feedback: DeclineFeedback, replace: MessageRef | None
+    ) -> MessageRef:
+        text, blocks = responses.declines_message(card, feedback)
+        return self._send(card.asker_id, text, blocks, replace)
+
+    def notify(self, user_id: str, text: str) -> None:
+        self._send(user_id, text, messages.plain_blocks(text), None)
+
     def _say(
         self, user_id: str, text: str, blocks: list[dict[str, Any]], replace: MessageRef | None
     ) -> None:
+        self._send(user_id, text, blocks, replace)
+
+    def _send(
+        self, user_id: str, text: str, blocks: list[dict[str, Any]], replace: MessageRef | None
+    ) -> MessageRef:
+        """A DM to `user_id`, or an update of the DM `replace`; returns where it is."""
         if replace is not None:
             self._call(
                 "chat_update", channel=replace.channel, ts=replace.ts, text=text, blocks=blocks
             )
-        else:
-            # A user ID as the channel posts in the app's DM with that person (Messages tab).
-            self._call("chat_postMessage", channel=user_id, text=text, blocks=blocks)
+            return replace
+        # A user ID as the channel posts in the app's DM with that person (Messages tab).
+        response = self._call("chat_postMessage", channel=user_id, text=text, blocks=blocks)
+        return MessageRef(str(response["channel"]), str(response["ts"]))
 
     def _call(self, method: str, **kwargs: Any) -> Any:
         try:

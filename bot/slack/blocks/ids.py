@@ -83,3 +83,34 @@ TOPIC_FIELD_BLOCKS = {
     "keywords": TOPIC_KEYWORDS_BLOCK,
     "channel": TOPIC_CHANNEL_BLOCK,
 }
+
+# Offers: on the posted request, in the asker's DM about each offer, in the helper's message
+OFFER_FROM_POST = "offer_from_post"
+ACCEPT_OFFER = "accept_offer"
+NOT_NOW_OFFER = "not_now_offer"
+WITHDRAW_OFFER = "withdraw_offer"
+
+# Resolving, from the request's ⋯ menu or a button in the asker's DMs
+MENU_RESOLVE = "resolve"
+RESOLVE_REQUEST = "resolve_request"
+RESOLVE_MODAL = "resolve_modal"
+THANKS_BLOCK_PREFIX, THANKS_INPUT = "thanks_", "note"  # one block per helper: thanks_<user id>
+IMPACT_BLOCK, IMPACT_INPUT = "resolve_impact", "impact"
+OTHERS_BLOCK, OTHERS_INPUT = "resolve_others", "others"
+
+# After needed-by: did you get what you needed?
+FOLLOW_UP_RESOLVED = "follow_up_resolved"
+FOLLOW_UP_EXTEND = "follow_up_extend"
+FOLLOW_UP_DONE = "follow_up_done"
+EXTEND_MODAL = "extend_modal"
+EXTEND_BLOCK, EXTEND_INPUT = "extend_needed_by", "needed_by"
+
+# "Not this time", with a reason
+DECLINE_MODAL = "decline_modal"
+DECLINE_REASON_BLOCK, DECLINE_REASON_INPUT = "decline_reason", "reason"
+DECLINE_NOTE_BLOCK, DECLINE_NOTE_INPUT = "decline_note", "note"
+
+# The asker's gathered feedback from helpers who passed, and what they can do about it
+FEEDBACK_EXTEND = "feedback_extend"
+FEEDBACK_EDIT = "feedback_edit"
+FEEDBACK_WIDEN = "feedback_widen"

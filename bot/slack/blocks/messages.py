@@ -24,17 +24,15 @@ def _asker(card: RequestCard) -> str:
     return "Someone" if card.anonymous else f"<@{card.asker_id}>"
 
 
-def request_message(card: RequestCard) -> tuple[str, list[dict[str, Any]]]:
+def request_message(
+    card: RequestCard, offer_emoji: str = "raising_hand"
+) -> tuple[str, list[dict[str, Any]]]:
     """The request where it was posted: who asks (unless anonymous), what, why, what would help,
-    size and needed-by; withdrawn requests say so instead."""
+    size and needed-by, and where it stands: offers so far, in progress with whom. A closed
+    request (resolved, withdrawn, expired) shrinks to a line saying so."""
     what = escape(card.what)
-    if card.status == RequestStatus.WITHDRAWN:
-        heading = f"_{_asker(card)} withdrew this request: no help needed any more._"
-        blocks: list[Any] = [
-            SectionBlock(text=MarkdownTextObject(text=heading)),
-            ContextBlock(elements=[MarkdownTextObject(text=truncate(what, 300))]),
-        ]
-        return f"Withdrawn: {truncate(what, 200)}", [block.to_dict() for block in blocks]
+    if card.status != RequestStatus.OPEN:
+        return _closed_message(card)
 
     if card.recipient_id:
         heading = f"*{_asker(card)} is asking you, privately, for help*"
@@ -46,17 +44,79 @@ def request_message(card: RequestCard) -> tuple[str, list[dict[str, Any]]]:
         header.accessory = OverflowMenuElement(
             action_id=ids.REQUEST_MENU,
             options=[
+                Option(value=f"{ids.MENU_RESOLVE}:{card.id}", label="Mark resolved"),
                 Option(value=f"{ids.MENU_EDIT}:{card.id}", label="Edit request"),
                 Option(value=f"{ids.MENU_WITHDRAW}:{card.id}", label="Withdraw request"),
             ],
         )
-    blocks = [header, *_request_body(card)]
+    blocks: list[Any] = [header, *_request_body(card)]
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_standing(card, offer_emoji))]))
+    blocks.append(
+        ActionsBlock(
+            elements=[
+                ButtonElement(
+                    text="I can help",
+                    action_id=ids.OFFER_FROM_POST,
+                    value=str(card.id),
+                    style="primary",
+                )
+            ]
+        )
+    )
     context = f"Request #{card.id} · asked with /ask"
     if card.source_permalink:
         context += f" · started from <{card.source_permalink}|this message>"
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=context)]))
     asking = "is asking you privately" if card.recipient_id else "is asking for help"
     text = f"{_asker(card)} {asking}: {truncate(what, 200)}"
+    return text, [block.to_dict() for block in blocks]
+
+
+def people(count: int) -> str:
+    return "1 person" if count == 1 else f"{count} people"
+
+
+def mentions(user_ids: tuple[str, ...] | list[str]) -> str:
+    """`<@A>`, `<@A> and <@B>`, `<@A>, <@B> and <@C>`."""
+    names = [f"<@{u}>" for u in user_ids]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+
+
+def _standing(card: RequestCard, offer_emoji: str) -> str:
+    if card.helpers:
+        others = card.offers - len(card.helpers)
+        line = f":handshake: In progress with {mentions(card.helpers)}"
+        if others > 0:
+            line += f" · {people(others)} more offered"
+        return line
+    if card.offers:
+        have = "has" if card.offers == 1 else "have"
+        return f":raised_hands: {people(card.offers)} {have} offered to help so far"
+    return f"No offers yet. Press *I can help* or react with :{offer_emoji}: to offer."
+
+
+def _closed_message(card: RequestCard) -> tuple[str, list[dict[str, Any]]]:
+    what = truncate(escape(card.what), 300)
+    if card.status == RequestStatus.RESOLVED:
+        thanks = f", with help from {mentions(card.helpers)}" if card.helpers else ""
+        heading = f":white_check_mark: *Resolved{thanks}.* Thank you to everyone who offered."
+        text = f"Resolved: {truncate(escape(card.what), 200)}"
+    elif card.status == RequestStatus.EXPIRED:
+        heading = f"_{_asker(card)}'s request has closed: its needed-by date passed._"
+        text = f"Closed: {truncate(escape(card.what), 200)}"
+    else:
+        heading = f"_{_asker(card)} withdrew this request: no help needed any more._"
+        text = f"Withdrawn: {truncate(escape(card.what), 200)}"
+    blocks: list[Any] = [
+        SectionBlock(text=MarkdownTextObject(text=heading)),
+        ContextBlock(elements=[MarkdownTextObject(text=what)]),
+    ]
+    if card.offers and card.status != RequestStatus.RESOLVED:
+        blocks.append(
+            ContextBlock(
+                elements=[MarkdownTextObject(text=f"{people(card.offers)} offered to help.")]
+            )
+        )
     return text, [block.to_dict() for block in blocks]
 
 
@@ -128,13 +188,6 @@ def widened_to_channel_notice(channel: str) -> str:
     return (
         "No offers on your request yet. That's common: people are busy, not unwilling. "
         f"I've also posted it in <#{channel}>, so more people can see it."
-    )
-
-
-def offer_notice(card: RequestCard, helper_id: str) -> str:
-    return (
-        f":raised_hands: <@{helper_id}> offered to help with your request "
-        f"“{truncate(escape(card.what), 80)}”. Send them a message to get started."
     )
 
 
@@ -212,7 +265,7 @@ REFUSALS = {
     "already_posted": "This request is already posted.",
     "in_progress": "I'm posting this request right now; give it a moment.",
     "not_found": "I can't find that request any more.",
-    "not_open": "This request was withdrawn, so it can't be changed or posted.",
+    "not_open": "This request is closed (resolved, withdrawn or expired), so it can't be changed.",
 }
 
 

@@ -30,6 +30,7 @@ from bot.services.profiles import (
     TopicInfo,
 )
 from bot.slack.blocks import ids
+from bot.slack.blocks.state import element, option_values, state_values, text
 from bot.slack.blocks.text import escape, truncate
 
 NOT_ADMIN = "Only workspace admins can change topics."
@@ -236,59 +237,34 @@ def metadata_topic_id(view: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
-def _values(view: Any) -> dict[str, Any]:
-    state = view.get("state") if isinstance(view, dict) else None
-    values = state.get("values") if isinstance(state, dict) else None
-    return values if isinstance(values, dict) else {}
-
-
-def _element(values: dict[str, Any], block_id: str, action_id: str) -> dict[str, Any]:
-    block = values.get(block_id)
-    found = block.get(action_id) if isinstance(block, dict) else None
-    return found if isinstance(found, dict) else {}
-
-
-def _text(values: dict[str, Any], block_id: str, action_id: str) -> str:
-    value = _element(values, block_id, action_id).get("value")
-    return value if isinstance(value, str) else ""
-
-
-def _option_values(values: dict[str, Any], block_id: str, action_id: str) -> list[str]:
-    options = _element(values, block_id, action_id).get("selected_options")
-    if not isinstance(options, list):
-        return []
-    found = (option.get("value") for option in options if isinstance(option, dict))
-    return [value for value in found if isinstance(value, str)]
-
-
 def read_profile_form(view: Any) -> ProfileForm:
     """The submitted profile; anything missing or malformed reads as empty, and checking the
     form then says what is wrong."""
-    values = _values(view)
+    values = state_values(view)
     topic_ids = tuple(
         int(value)
-        for value in _option_values(values, ids.PROFILE_TOPICS_BLOCK, ids.PROFILE_TOPICS_INPUT)
+        for value in option_values(values, ids.PROFILE_TOPICS_BLOCK, ids.PROFILE_TOPICS_INPUT)
         if value.isdigit() and len(value) < 19
     )
-    paused = ids.PAUSED_VALUE in _option_values(
+    paused = ids.PAUSED_VALUE in option_values(
         values, ids.PROFILE_PAUSED_BLOCK, ids.PROFILE_PAUSED_INPUT
     )
     return ProfileForm(
         topic_ids=topic_ids,
-        skills_text=_text(values, ids.PROFILE_SKILLS_BLOCK, ids.PROFILE_SKILLS_INPUT),
-        capacity_text=_text(values, ids.PROFILE_CAPACITY_BLOCK, ids.PROFILE_CAPACITY_INPUT),
+        skills_text=text(values, ids.PROFILE_SKILLS_BLOCK, ids.PROFILE_SKILLS_INPUT),
+        capacity_text=text(values, ids.PROFILE_CAPACITY_BLOCK, ids.PROFILE_CAPACITY_INPUT),
         paused=paused,
     )
 
 
 def read_topic_form(view: Any) -> TopicForm:
-    values = _values(view)
-    channel = _element(values, ids.TOPIC_CHANNEL_BLOCK, ids.TOPIC_CHANNEL_INPUT).get(
+    values = state_values(view)
+    channel = element(values, ids.TOPIC_CHANNEL_BLOCK, ids.TOPIC_CHANNEL_INPUT).get(
         "selected_conversation"
     )
     return TopicForm(
-        name=_text(values, ids.TOPIC_NAME_BLOCK, ids.TOPIC_NAME_INPUT),
-        keywords_text=_text(values, ids.TOPIC_KEYWORDS_BLOCK, ids.TOPIC_KEYWORDS_INPUT),
+        name=text(values, ids.TOPIC_NAME_BLOCK, ids.TOPIC_NAME_INPUT),
+        keywords_text=text(values, ids.TOPIC_KEYWORDS_BLOCK, ids.TOPIC_KEYWORDS_INPUT),
         channel_id=channel if isinstance(channel, str) and channel else None,
     )
 

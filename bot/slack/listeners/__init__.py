@@ -5,6 +5,7 @@ from slack_bolt import App
 from bot.slack.deps import Deps
 from bot.slack.listeners.actions import (
     ask_from_message,
+    closing,
     edit_draft,
     home,
     offers,
@@ -12,8 +13,9 @@ from bot.slack.listeners.actions import (
     retry_post,
 )
 from bot.slack.listeners.commands import ask
-from bot.slack.listeners.events import app_home, users
-from bot.slack.listeners.views import ask_edit, ask_review, ask_submission, profile, topics
+from bot.slack.listeners.events import app_home, reactions, users
+from bot.slack.listeners.views import ask_edit, ask_review, ask_submission, decline, profile, topics
+from bot.slack.listeners.views import closing as closing_views
 
 
 def register_listeners(app: App, deps: Deps) -> None:
@@ -27,6 +29,10 @@ def register_listeners(app: App, deps: Deps) -> None:
         retry_post,
         ask_from_message,
         offers,
+        decline,
+        closing,
+        closing_views,
+        reactions,
         app_home,
         users,
         home,

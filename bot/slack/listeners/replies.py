@@ -44,3 +44,16 @@ def menu_choice(action: dict[str, Any]) -> tuple[str, int | None]:
     value = (action.get("selected_option") or {}).get("value", "")
     choice, _, raw_id = str(value).partition(":")
     return choice, parse_id(raw_id)
+
+
+def answer_in_place(
+    client: WebClient, logger: Logger, message: MessageRef | None, text: str
+) -> None:
+    """Replace a DM whose buttons have done their job with what came of them."""
+    if message is None:
+        return
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
+    try:
+        client.chat_update(channel=message.channel, ts=message.ts, text=text, blocks=blocks)
+    except SlackApiError as error:
+        logger.warning("could not update a message: %s", error.response.get("error"))

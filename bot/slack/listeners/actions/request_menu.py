@@ -1,18 +1,20 @@
-"""The ⋯ menu on a posted request: *Edit request* and *Withdraw request*, for the asker only."""
+"""The ⋯ menu on a posted request: *Mark resolved*, *Edit request* and *Withdraw request*, for
+the asker only."""
 
 from logging import Logger
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
-from bot.services.asks import Outcome, editable_draft, withdraw_request
+from bot.services.asks import Outcome, withdraw_request
 from bot.slack.blocks import ids
-from bot.slack.blocks.ask_modal import ask_modal
 from bot.slack.blocks.messages import refusal_text
 from bot.slack.deps import Deps
+from bot.slack.listeners.forms import open_edit_form, open_resolve_form
 from bot.slack.listeners.replies import acted_on, menu_choice, tell_privately
+
+_CHOICES = (ids.MENU_EDIT, ids.MENU_WITHDRAW, ids.MENU_RESOLVE)
 
 
 def register(app: App, deps: Deps) -> None:
@@ -24,7 +26,7 @@ def register(app: App, deps: Deps) -> None:
         user_id = body["user"]["id"]
         channel_id, _ = acted_on(body)
         choice, request_id = menu_choice(action)
-        if request_id is None or choice not in (ids.MENU_EDIT, ids.MENU_WITHDRAW):
+        if request_id is None or choice not in _CHOICES:
             logger.warning("request menu from %s with a malformed value", user_id)
             tell_privately(client, logger, user_id, refusal_text(Outcome.NOT_FOUND), channel_id)
             return
@@ -38,19 +40,13 @@ def register(app: App, deps: Deps) -> None:
                 tell_privately(client, logger, user_id, refusal_text(result.outcome), channel_id)
             return
 
-        with deps.sessions() as session:
-            refused, draft = editable_draft(session, request_id=request_id, user_id=user_id)
-        if refused is not None or draft is None:
-            tell_privately(client, logger, user_id, refusal_text(refused or ""), channel_id)
-            return
-        form = ask_modal(
-            draft=draft,
-            metadata={"request_id": request_id},
-            editing=True,
+        opener = open_resolve_form if choice == ids.MENU_RESOLVE else open_edit_form
+        opener(
+            client,
+            logger,
+            deps,
+            trigger_id=body.get("trigger_id", ""),
+            request_id=request_id,
+            user_id=user_id,
+            channel_id=channel_id,
         )
-        try:
-            client.views_open(trigger_id=body.get("trigger_id", ""), view=form)
-        except SlackApiError as error:
-            logger.warning(
-                "could not open the edit form for %s: %s", user_id, error.response["error"]
-            )

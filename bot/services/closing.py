@@ -1,0 +1,291 @@
+"""Closing the loop: resolving with thanks, asking how it went once needed-by has passed,
+extending the deadline, and letting a request go."""
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.clock import Clock
+from bot.domain.requests import RequestCard, RequestStatus
+from bot.domain.responses import EventKind, OfferStatus
+from bot.domain.routing import widen_window
+from bot.services import routing
+from bot.services.asks import Outcome
+from bot.services.cards import card_of, tell_asker, who
+from bot.services.ports import SlackError, SlackPort
+from bot.services.status import refresh_post
+from db import queries
+from db import response_queries as rq
+from db.models import HelpRequest
+
+log = logging.getLogger(__name__)
+
+# A resolution form shows a note field per helper; Slack allows 100 blocks, and more than this
+# many helpers on one request is rare enough to thank the rest with the people picker.
+MAX_THANKED_IN_FORM = 10
+THANKS_MAX_CHARS = 1000
+# How long an asker who was asked "did you get what you needed?" has to answer before the
+# request is let go as expired.
+FOLLOW_UP_GRACE = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class ResolutionForm:
+    card: RequestCard
+    helpers: tuple[str, ...]  # who offered and may be thanked by name, accepted ones first
+    accepted: frozenset[str]
+
+
+def resolution_form(
+    session: Session, *, request_id: int, user_id: str
+) -> tuple[Outcome | None, ResolutionForm | None]:
+    """What the asker's "mark resolved" form shows, or why this person can't resolve it."""
+    request = queries.get_request(session, request_id)
+    refused = _refuse(request, user_id, (RequestStatus.OPEN, RequestStatus.EXPIRED))
+    if refused is not None or request is None:
+        session.commit()
+        return refused or Outcome.NOT_FOUND, None
+    offers = rq.offers_of(session, request_id)
+    session.commit()
+    accepted = [o.helper_id for o in offers if o.status == OfferStatus.ACCEPTED]
+    offered = [o.helper_id for o in offers if o.status == OfferStatus.OFFERED]
+    helpers = tuple((accepted + offered)[:MAX_THANKED_IN_FORM])
+    return None, ResolutionForm(card_of(request), helpers, frozenset(accepted))
+
+
+def resolve_request(
+    session: Session,
+    slack: SlackPort,
+    *,
+    request_id: int,
+    user_id: str,
+    notes: Mapping[str, str],
+    others: Sequence[str],
+    impact: str | None,
+    clock: Clock,
+) -> tuple[Outcome, tuple[str, ...]]:
+    """Mark a request resolved (once, by its asker) and thank who helped: everyone accepted,
+    anyone else the asker wrote a note to or picked. Each gets their thanks and what their
+    help made possible; the thanks are kept. Returns the outcome and who was thanked."""
+    request = queries.get_request(session, request_id)
+    refused = _refuse(request, user_id, (RequestStatus.OPEN, RequestStatus.EXPIRED))
+    if refused is not None or request is None:
+        session.commit()
+        return refused or Outcome.NOT_FOUND, ()
+    now = clock()
+    accepted = [
+        o.helper_id for o in rq.offers_of(session, request_id) if o.status == OfferStatus.ACCEPTED
+    ]
+    written = {h: n.strip()[:THANKS_MAX_CHARS] for h, n in notes.items() if n and n.strip()}
+    thanked = tuple(h for h in dict.fromkeys([*accepted, *written, *others]) if h != user_id)
+    impact = (impact or "").strip()[:THANKS_MAX_CHARS] or None
+    if not rq.move_request(
+        session,
+        request_id,
+        from_status=(RequestStatus.OPEN, RequestStatus.EXPIRED),
+        to_status=RequestStatus.RESOLVED,
+        now=now,
+        asker_id=user_id,
+        resolved_at=now,
+    ):
+        session.commit()
+        return Outcome.NOT_OPEN, ()
+    rq.add_thanks(
+        session,
+        [
+            {
+                "request_id": request_id,
+                "team_id": request.team_id,
+                "from_id": user_id,
+                "to_id": helper,
+                "note": written.get(helper),
+                "impact": impact,
+                "created_at": now,
+            }
+            for helper in thanked
+        ],
+    )
+    rq.record_event(session, request, EventKind.RESOLVED, now, actor_id=user_id)
+    for helper in thanked:
+        rq.record_event(
+            session, request, EventKind.THANKED, now, actor_id=user_id, subject_id=helper
+        )
+    session.commit()
+    log.info("request %s resolved by %s; %d thanked", request_id, who(request), len(thanked))
+    session.refresh(request)
+    card = card_of(request)
+    for helper in thanked:
+        try:
+            slack.thank(card, helper, written.get(helper), impact)
+        except SlackError as error:
+            log.warning("could not thank %s for request %s: %s", helper, request_id, error.code)
+    refresh_post(session, slack, request_id)
+    return Outcome.RESOLVED, thanked
+
+
+def follow_up_due(
+    session: Session, slack: SlackPort, *, clock: Clock, limit: int = 50
+) -> list[int]:
+    """Once needed-by has passed on an open request, ask its asker once whether they got what
+    they needed. Claimed first, so two schedulers never ask twice."""
+    now = clock()
+    asked = []
+    for request_id in rq.due_for_follow_up(session, now, limit):
+        if not rq.claim_follow_up(session, request_id, now):
+            session.commit()
+            continue
+        request = queries.get_request(session, request_id)
+        assert request is not None  # claimed in this transaction
+        rq.record_event(session, request, EventKind.FOLLOWED_UP, now)
+        session.commit()
+        session.refresh(request)
+        tell_asker(slack.ask_how_it_went, card_of(request))
+        asked.append(request_id)
+    return asked
+
+
+def expire_unanswered(
+    session: Session,
+    slack: SlackPort,
+    *,
+    clock: Clock,
+    grace: timedelta = FOLLOW_UP_GRACE,
+    limit: int = 50,
+) -> list[int]:
+    """Let go of requests whose asker never answered the follow-up: the post says it expired,
+    so nobody keeps offering on it."""
+    now = clock()
+    expired = []
+    for request_id in rq.unanswered_follow_ups(session, now - grace, limit):
+        if not rq.move_request(
+            session,
+            request_id,
+            from_status=(RequestStatus.OPEN,),
+            to_status=RequestStatus.EXPIRED,
+            now=now,
+        ):
+            session.commit()
+            continue
+        request = queries.get_request(session, request_id)
+        assert request is not None
+        rq.record_event(session, request, EventKind.EXPIRED, now)
+        session.commit()
+        log.info("request %s expired: no answer to its follow-up", request_id)
+        refresh_post(session, slack, request_id)
+        expired.append(request_id)
+    return expired
+
+
+def no_longer_needed(
+    session: Session, slack: SlackPort, *, request_id: int, user_id: str, clock: Clock
+) -> Outcome:
+    """The asker's *No longer needed* after needed-by: the request expires, kindly."""
+    request = queries.get_request(session, request_id)
+    refused = _refuse(request, user_id, (RequestStatus.OPEN,))
+    if refused is not None or request is None:
+        session.commit()
+        return refused or Outcome.NOT_FOUND
+    now = clock()
+    if not rq.move_request(
+        session,
+        request_id,
+        from_status=(RequestStatus.OPEN,),
+        to_status=RequestStatus.EXPIRED,
+        now=now,
+        asker_id=user_id,
+    ):
+        session.commit()
+        return Outcome.NOT_OPEN
+    rq.record_event(session, request, EventKind.EXPIRED, now, actor_id=user_id)
+    session.commit()
+    refresh_post(session, slack, request_id)
+    return Outcome.EXPIRED
+
+
+def extension_form(
+    session: Session, *, request_id: int, user_id: str, clock: Clock
+) -> tuple[Outcome | None, RequestCard | None, datetime]:
+    """The card for the "new needed-by" form, with a suggested time two days out (on the hour),
+    or why this person can't extend it."""
+    request = queries.get_request(session, request_id)
+    refused = _refuse(request, user_id, (RequestStatus.OPEN, RequestStatus.EXPIRED))
+    card = card_of(request) if refused is None and request is not None else None
+    session.commit()
+    suggested = (clock() + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
+    return refused, card, suggested
+
+
+@dataclass(frozen=True)
+class Extension:
+    outcome: Outcome
+    asked: tuple[str, ...] = ()
+    widen_at: datetime | None = None
+
+
+def extend_request(
+    session: Session,
+    slack: SlackPort,
+    *,
+    request_id: int,
+    user_id: str,
+    needed_by: datetime,
+    clock: Clock,
+    widen: routing.WidenPolicy,
+) -> Extension:
+    """*Still need help*: a new needed-by re-opens the request (if it had expired) and routes
+    it again: the next suggested helpers are asked, and it may be widened once more."""
+    request = queries.get_request(session, request_id)
+    refused = _refuse(request, user_id, (RequestStatus.OPEN, RequestStatus.EXPIRED))
+    if refused is not None or request is None:
+        session.commit()
+        return Extension(refused or Outcome.NOT_FOUND)
+    now = clock()
+    widen_at = now + widen_window(
+        now, needed_by, fraction=widen.fraction, default=widen.without_deadline
+    )
+    if not rq.move_request(
+        session,
+        request_id,
+        from_status=(RequestStatus.OPEN, RequestStatus.EXPIRED),
+        to_status=RequestStatus.OPEN,
+        now=now,
+        asker_id=user_id,
+        needed_by=needed_by,
+        followed_up_at=None,
+        widen_at=widen_at,
+        widened_at=None,
+    ):
+        session.commit()
+        return Extension(Outcome.NOT_OPEN)
+    rq.record_event(
+        session,
+        request,
+        EventKind.EXTENDED,
+        now,
+        actor_id=user_id,
+        detail=needed_by.isoformat(timespec="minutes"),
+    )
+    session.commit()
+    log.info("request %s extended by %s", request_id, who(request))
+    session.refresh(request)
+    refresh_post(session, slack, request_id)
+    asked: tuple[str, ...] = ()
+    if request.recipient_id is None:
+        asked = routing.ask_suggested(session, slack, request, routing.WIDEN_TO, clock)
+    return Extension(Outcome.EXTENDED, asked, widen_at)
+
+
+def _refuse(
+    request: HelpRequest | None, user_id: str, allowed: tuple[RequestStatus, ...]
+) -> Outcome | None:
+    if request is None or request.status == RequestStatus.DRAFT:
+        return Outcome.NOT_FOUND
+    if request.asker_id != user_id:
+        log.info("request %s: change refused to %s, not the asker", request.id, user_id)
+        return Outcome.NOT_YOURS
+    if request.status not in allowed:
+        return Outcome.NOT_OPEN
+    return None

@@ -1,0 +1,210 @@
+"""Modals for responses: resolving with thanks, a new needed-by, and passing with a reason."""
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ContextBlock,
+    DateTimePickerElement,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    RadioButtonsElement,
+    SectionBlock,
+    UserMultiSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.domain.requests import RequestCard
+from bot.domain.responses import DECLINE_NOTE_MAX_CHARS, DeclineReason
+from bot.slack.blocks import ids
+from bot.slack.blocks.state import selected, state_values, text, timestamp, users
+from bot.slack.blocks.text import escape, slack_date, truncate
+
+NOTE_MAX_CHARS = 1000
+
+
+def _modal(
+    callback_id: str, title: str, submit: str, metadata: dict[str, Any], blocks: list[Any]
+) -> dict[str, Any]:
+    return View(
+        type="modal",
+        callback_id=callback_id,
+        title=PlainTextObject(text=title),
+        submit=PlainTextObject(text=submit),
+        close=PlainTextObject(text="Cancel"),
+        private_metadata=json.dumps(metadata, separators=(",", ":")),
+        blocks=blocks,
+    ).to_dict()
+
+
+def _about(card: RequestCard) -> ContextBlock:
+    return ContextBlock(
+        elements=[MarkdownTextObject(text=f"Your request: _{truncate(escape(card.what), 280)}_")]
+    )
+
+
+def resolve_modal(
+    card: RequestCard,
+    helpers: tuple[str, ...],
+    accepted: frozenset[str],
+    metadata: dict[str, Any],
+) -> dict[str, Any]:
+    """Mark resolved: a thank-you note for each helper who offered (optional), what their help
+    made possible (optional), and anyone else who helped."""
+    blocks: list[Any] = [_about(card)]
+    if helpers:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text="Everyone you accepted is thanked. Write a note to anyone else who "
+                    "offered, and they're thanked too."
+                )
+            )
+        )
+    for helper in helpers:
+        # Labels are plain text, where a mention would show as a raw id; the name goes above.
+        status = "you accepted their offer" if helper in accepted else "offered to help"
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=f"*<@{helper}>*, {status}")))
+        blocks.append(
+            InputBlock(
+                block_id=f"{ids.THANKS_BLOCK_PREFIX}{helper}",
+                label="Thank-you note",
+                optional=True,
+                element=PlainTextInputElement(
+                    action_id=ids.THANKS_INPUT,
+                    multiline=True,
+                    max_length=NOTE_MAX_CHARS,
+                    placeholder="Thank you for…",
+                ),
+            )
+        )
+    blocks.append(
+        InputBlock(
+            block_id=ids.IMPACT_BLOCK,
+            label="What did their help make possible?",
+            hint="Helpers rarely hear what came of their help. One sentence is plenty.",
+            optional=True,
+            element=PlainTextInputElement(
+                action_id=ids.IMPACT_INPUT,
+                multiline=True,
+                max_length=NOTE_MAX_CHARS,
+                placeholder="We shipped the fix a day early.",
+            ),
+        )
+    )
+    blocks.append(
+        InputBlock(
+            block_id=ids.OTHERS_BLOCK,
+            label="Anyone else who helped?",
+            optional=True,
+            element=UserMultiSelectElement(action_id=ids.OTHERS_INPUT, max_selected_items=10),
+        )
+    )
+    return _modal(ids.RESOLVE_MODAL, "Mark resolved", "Resolve", metadata, blocks)
+
+
+@dataclass(frozen=True)
+class ResolveForm:
+    notes: dict[str, str]
+    impact: str
+    others: list[str]
+
+
+def read_resolve_form(view: Any) -> ResolveForm:
+    values = state_values(view)
+    notes = {}
+    for block_id in values:
+        if isinstance(block_id, str) and block_id.startswith(ids.THANKS_BLOCK_PREFIX):
+            helper = block_id.removeprefix(ids.THANKS_BLOCK_PREFIX)
+            note = text(values, block_id, ids.THANKS_INPUT)
+            if helper and note.strip():
+                notes[helper] = note
+    return ResolveForm(
+        notes=notes,
+        impact=text(values, ids.IMPACT_BLOCK, ids.IMPACT_INPUT),
+        others=users(values, ids.OTHERS_BLOCK, ids.OTHERS_INPUT),
+    )
+
+
+def resolve_errors(form: ResolveForm) -> dict[str, str]:
+    """Slack enforces max_length in its client; a crafted payload still gets a field error."""
+    errors = {
+        f"{ids.THANKS_BLOCK_PREFIX}{helper}": f"Please keep it under {NOTE_MAX_CHARS:,} characters."
+        for helper, note in form.notes.items()
+        if len(note) > NOTE_MAX_CHARS
+    }
+    if len(form.impact) > NOTE_MAX_CHARS:
+        errors[ids.IMPACT_BLOCK] = f"Please keep it under {NOTE_MAX_CHARS:,} characters."
+    return errors
+
+
+def extend_modal(
+    card: RequestCard, suggested: datetime, metadata: dict[str, Any]
+) -> dict[str, Any]:
+    """*Still need help*: a new needed-by, which re-opens and re-routes the request."""
+    was = slack_date(card.needed_by) if card.needed_by else "no deadline"
+    blocks: list[Any] = [
+        _about(card),
+        ContextBlock(elements=[MarkdownTextObject(text=f"It was needed by {was}.")]),
+        InputBlock(
+            block_id=ids.EXTEND_BLOCK,
+            label="New needed-by",
+            hint="In your own time zone. I'll ask a few more people, and widen it again if "
+            "nobody offers.",
+            element=DateTimePickerElement(
+                action_id=ids.EXTEND_INPUT, initial_date_time=int(suggested.timestamp())
+            ),
+        ),
+    ]
+    return _modal(ids.EXTEND_MODAL, "Still need help", "Extend", metadata, blocks)
+
+
+def read_extend_form(view: Any) -> datetime | None:
+    stamp = timestamp(state_values(view), ids.EXTEND_BLOCK, ids.EXTEND_INPUT)
+    return datetime.fromtimestamp(stamp, UTC) if stamp is not None else None
+
+
+def decline_modal(card: RequestCard, metadata: dict[str, Any]) -> dict[str, Any]:
+    """*Not this time*: a reason, shared with the asker gathered with others' and without your
+    name, and an optional note that stays private."""
+    reasons = [Option(value=reason.value, label=reason.label) for reason in DeclineReason]
+    blocks: list[Any] = [
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text=f"The request: _{truncate(escape(card.what), 280)}_\n"
+                    "Saying no is useful information. Your reason reaches the asker gathered "
+                    "with others', never with your name."
+                )
+            ]
+        ),
+        InputBlock(
+            block_id=ids.DECLINE_REASON_BLOCK,
+            label="What's the main reason?",
+            element=RadioButtonsElement(action_id=ids.DECLINE_REASON_INPUT, options=reasons),
+        ),
+        InputBlock(
+            block_id=ids.DECLINE_NOTE_BLOCK,
+            label="Anything else?",
+            hint="Optional, and never shown to the asker.",
+            optional=True,
+            element=PlainTextInputElement(
+                action_id=ids.DECLINE_NOTE_INPUT,
+                multiline=True,
+                max_length=DECLINE_NOTE_MAX_CHARS,
+            ),
+        ),
+    ]
+    return _modal(ids.DECLINE_MODAL, "Not this time", "Send", metadata, blocks)
+
+
+def read_decline_form(view: Any) -> tuple[DeclineReason | None, str]:
+    values = state_values(view)
+    value = selected(values, ids.DECLINE_REASON_BLOCK, ids.DECLINE_REASON_INPUT)
+    reason = DeclineReason(value) if value in DeclineReason._value2member_map_ else None
+    return reason, text(values, ids.DECLINE_NOTE_BLOCK, ids.DECLINE_NOTE_INPUT)

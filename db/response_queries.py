@@ -1,0 +1,301 @@
+"""Queries for what happens after a request is out: offers, acceptance, thanks, follow-ups and the
+request's event log. Every state change is one conditional UPDATE or an insert that ignores a
+duplicate, so retries, double clicks and concurrent clicks change state exactly once."""
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from bot.domain.requests import RequestStatus
+from bot.domain.responses import DeclineReason, EventKind, OfferStatus, SuggestionStatus
+from db.models import HelpRequest, Offer, RequestEvent, Suggestion, Thanks
+from db.queries import insert_for
+
+
+def record_event(
+    session: Session,
+    request: HelpRequest,
+    kind: EventKind,
+    at: datetime,
+    *,
+    actor_id: str | None = None,
+    subject_id: str | None = None,
+    detail: str | None = None,
+) -> None:
+    session.add(
+        RequestEvent(
+            request_id=request.id,
+            team_id=request.team_id,
+            kind=kind,
+            actor_id=actor_id,
+            subject_id=subject_id,
+            detail=detail,
+            created_at=at,
+        )
+    )
+
+
+def events_of(session: Session, request_id: int) -> list[RequestEvent]:
+    return list(
+        session.scalars(
+            select(RequestEvent)
+            .where(RequestEvent.request_id == request_id)
+            .order_by(RequestEvent.created_at, RequestEvent.id)
+        )
+    )
+
+
+def request_at(session: Session, channel: str, ts: str) -> HelpRequest | None:
+    """The request posted as this message, if any."""
+    return session.scalars(
+        select(HelpRequest).where(
+            HelpRequest.posted_channel == channel, HelpRequest.posted_ts == ts
+        )
+    ).first()
+
+
+def bump(session: Session, request_id: int, now: datetime) -> None:
+    """Count a change the posted message shows. On PostgreSQL the UPDATE also locks the request's
+    row until commit, so changes to one request are applied one after another."""
+    session.execute(
+        update(HelpRequest)
+        .where(HelpRequest.id == request_id)
+        .values(revision=HelpRequest.revision + 1, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def revision_of(session: Session, request_id: int) -> int | None:
+    return session.scalar(select(HelpRequest.revision).where(HelpRequest.id == request_id))
+
+
+def move_request(
+    session: Session,
+    request_id: int,
+    *,
+    from_status: Iterable[RequestStatus],
+    to_status: RequestStatus,
+    now: datetime,
+    asker_id: str | None = None,
+    **values: Any,
+) -> bool:
+    """Change a request's status if it is still in one of `from_status` (and, when given, asked
+    by `asker_id`); False when another change got there first."""
+    conditions = [HelpRequest.id == request_id, HelpRequest.status.in_(list(from_status))]
+    if asker_id is not None:
+        conditions.append(HelpRequest.asker_id == asker_id)
+    result = session.execute(
+        update(HelpRequest)
+        .where(*conditions)
+        .values(status=to_status, revision=HelpRequest.revision + 1, updated_at=now, **values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def offers_of(session: Session, request_id: int) -> list[Offer]:
+    return list(
+        session.scalars(
+            select(Offer).where(Offer.request_id == request_id).order_by(Offer.created_at, Offer.id)
+        )
+    )
+
+
+def offer_tally(session: Session, request_id: int) -> list[tuple[str, OfferStatus]]:
+    """Each offer's helper and status, oldest first: what the posted message counts."""
+    rows = session.execute(
+        select(Offer.helper_id, Offer.status)
+        .where(Offer.request_id == request_id)
+        .order_by(Offer.created_at, Offer.id)
+    )
+    return [(helper_id, status) for helper_id, status in rows]
+
+
+def insert_offer(session: Session, values: dict[str, Any]) -> int | None:
+    """Record an offer and return its id; None when this helper already offered on this request.
+    RETURNING says whether a row went in: rowcount is not reliable for INSERT on every driver."""
+    return session.scalar(
+        insert_for(session)(Offer)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["request_id", "helper_id"])
+        .returning(Offer.id)
+    )
+
+
+def offer_by(session: Session, request_id: int, helper_id: str) -> Offer | None:
+    return session.scalars(
+        select(Offer).where(Offer.request_id == request_id, Offer.helper_id == helper_id)
+    ).first()
+
+
+def move_offer(
+    session: Session,
+    offer_id: int,
+    *,
+    from_status: Iterable[OfferStatus],
+    to_status: OfferStatus,
+    now: datetime,
+    helper_id: str | None = None,
+    **values: Any,
+) -> bool:
+    conditions = [Offer.id == offer_id, Offer.status.in_(list(from_status))]
+    if helper_id is not None:
+        conditions.append(Offer.helper_id == helper_id)
+    result = session.execute(
+        update(Offer)
+        .where(*conditions)
+        .values(status=to_status, updated_at=now, **values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def set_offer(session: Session, offer_id: int, **values: Any) -> None:
+    session.execute(
+        update(Offer)
+        .where(Offer.id == offer_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def add_thanks(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(
+            insert_for(session)(Thanks)
+            .values(list(rows))
+            .on_conflict_do_nothing(index_elements=["request_id", "to_id"])
+        )
+
+
+def thanks_for(session: Session, request_id: int) -> list[Thanks]:
+    return list(
+        session.scalars(select(Thanks).where(Thanks.request_id == request_id).order_by(Thanks.id))
+    )
+
+
+def due_for_follow_up(session: Session, now: datetime, limit: int) -> list[int]:
+    """Open requests whose needed-by has passed and whose asker has not been asked about it."""
+    return list(
+        session.scalars(
+            select(HelpRequest.id)
+            .where(
+                HelpRequest.status == RequestStatus.OPEN,
+                HelpRequest.needed_by <= now,
+                HelpRequest.followed_up_at.is_(None),
+            )
+            .order_by(HelpRequest.needed_by)
+            .limit(limit)
+        )
+    )
+
+
+def claim_follow_up(session: Session, request_id: int, now: datetime) -> bool:
+    result = session.execute(
+        update(HelpRequest)
+        .where(
+            HelpRequest.id == request_id,
+            HelpRequest.status == RequestStatus.OPEN,
+            HelpRequest.followed_up_at.is_(None),
+        )
+        .values(followed_up_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def unanswered_follow_ups(session: Session, asked_before: datetime, limit: int) -> list[int]:
+    """Open requests whose asker was asked how it went before `asked_before`, and never said."""
+    return list(
+        session.scalars(
+            select(HelpRequest.id)
+            .where(
+                HelpRequest.status == RequestStatus.OPEN,
+                HelpRequest.followed_up_at <= asked_before,
+            )
+            .order_by(HelpRequest.followed_up_at)
+            .limit(limit)
+        )
+    )
+
+
+def decline_reasons(session: Session, request_id: int) -> list[DeclineReason]:
+    return list(
+        session.scalars(
+            select(Suggestion.decline_reason)
+            .where(
+                Suggestion.request_id == request_id,
+                Suggestion.status == SuggestionStatus.DECLINED,
+                Suggestion.decline_reason.is_not(None),
+            )
+            .order_by(Suggestion.responded_at, Suggestion.id)
+        )
+    )
+
+
+def claim_feedback_message(session: Session, request_id: int) -> bool:
+    """Only one of several helpers passing at once posts the asker's feedback message; the rest
+    update it. An empty ts marks "being posted"."""
+    result = session.execute(
+        update(HelpRequest)
+        .where(HelpRequest.id == request_id, HelpRequest.feedback_ts.is_(None))
+        .values(feedback_ts="")
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def set_feedback_message(
+    session: Session, request_id: int, channel: str | None, ts: str | None
+) -> None:
+    session.execute(
+        update(HelpRequest)
+        .where(HelpRequest.id == request_id)
+        .values(feedback_channel=channel, feedback_ts=ts)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def count_declines(session: Session, request_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Suggestion)
+            .where(
+                Suggestion.request_id == request_id,
+                Suggestion.status == SuggestionStatus.DECLINED,
+                Suggestion.decline_reason.is_not(None),
+            )
+        )
+        or 0
+    )
+
+
+def decline_suggestion(
+    session: Session,
+    request_id: int,
+    user_id: str,
+    reason: DeclineReason,
+    note: str | None,
+    now: datetime,
+) -> bool:
+    """A helper asked directly passes, with their reason; once."""
+    result = session.execute(
+        update(Suggestion)
+        .where(
+            Suggestion.request_id == request_id,
+            Suggestion.user_id == user_id,
+            Suggestion.status == SuggestionStatus.ASKED,
+        )
+        .values(
+            status=SuggestionStatus.DECLINED,
+            responded_at=now,
+            decline_reason=reason,
+            decline_note=note,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
