@@ -49,12 +49,20 @@ def claim_delivery(
     return result.rowcount == 1
 
 
-def requests_by_asker(session: Session, team_id: str, asker_id: str) -> list[HelpRequest]:
+def requests_by_asker(
+    session: Session, team_id: str, asker_id: str, limit: int = 50
+) -> list[HelpRequest]:
+    """Someone's latest requests, drafts left out: a draft is not a request until posted."""
     return list(
         session.scalars(
             select(HelpRequest)
-            .where(HelpRequest.team_id == team_id, HelpRequest.asker_id == asker_id)
-            .order_by(HelpRequest.created_at.desc())
+            .where(
+                HelpRequest.team_id == team_id,
+                HelpRequest.asker_id == asker_id,
+                HelpRequest.status != RequestStatus.DRAFT,
+            )
+            .order_by(HelpRequest.created_at.desc(), HelpRequest.id.desc())
+            .limit(limit)
         )
     )
 

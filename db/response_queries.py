@@ -299,3 +299,51 @@ def decline_suggestion(
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
+
+
+def recent_offers(
+    session: Session, team_id: str, helper_id: str, limit: int
+) -> list[tuple[Offer, HelpRequest]]:
+    """Someone's latest offers, with the requests they were for."""
+    rows = session.execute(
+        select(Offer, HelpRequest)
+        .join(HelpRequest, HelpRequest.id == Offer.request_id)
+        .where(Offer.team_id == team_id, Offer.helper_id == helper_id)
+        .order_by(Offer.created_at.desc(), Offer.id.desc())
+        .limit(limit)
+    )
+    return [(offer, request) for offer, request in rows]
+
+
+def balance(session: Session, team_id: str, user_id: str) -> tuple[int, int, int]:
+    """How often someone asked, how many requests they helped with (an accepted offer, or
+    thanks), and how many thanks they received: one round trip of three counts."""
+    asked = (
+        select(func.count())
+        .select_from(HelpRequest)
+        .where(
+            HelpRequest.team_id == team_id,
+            HelpRequest.asker_id == user_id,
+            HelpRequest.status != RequestStatus.DRAFT,
+        )
+        .scalar_subquery()
+    )
+    helped_requests = (
+        select(Offer.request_id)
+        .where(
+            Offer.team_id == team_id,
+            Offer.helper_id == user_id,
+            Offer.status == OfferStatus.ACCEPTED,
+        )
+        .union(select(Thanks.request_id).where(Thanks.team_id == team_id, Thanks.to_id == user_id))
+        .subquery()
+    )
+    helped = select(func.count()).select_from(helped_requests).scalar_subquery()
+    thanked = (
+        select(func.count())
+        .select_from(Thanks)
+        .where(Thanks.team_id == team_id, Thanks.to_id == user_id)
+        .scalar_subquery()
+    )
+    row = session.execute(select(asked, helped, thanked)).one()
+    return int(row[0]), int(row[1]), int(row[2])

@@ -137,7 +137,11 @@ def test_home_for_someone_new(driver, fake_slack) -> None:
     view = home_of(driver, fake_slack, ASKER_ID)
 
     assert view["type"] == "home"
-    assert headers(view) == ["Your profile", "Your recent requests"]  # no Topics: not an admin
+    assert headers(view) == [
+        "Your profile",
+        "Your recent requests",
+        "Your recent offers",
+    ]  # no Topics
     text = text_of(view)
     assert "haven't said what you're glad to help with" in text
     assert ids.EDIT_PROFILE in text
@@ -378,7 +382,7 @@ def test_a_slack_admin_adds_edits_and_deletes_topics(driver, fake_slack, session
         HELP_CHANNEL_ID,
     )
     home = published(fake_slack, ADMIN_ID)[-1]
-    assert headers(home) == ["Your profile", "Your recent requests", "Topics"]
+    assert headers(home) == ["Your profile", "Your recent requests", "Your recent offers", "Topics"]
     assert f"*Billing* → <#{HELP_CHANNEL_ID}>" in text_of(home)
     assert "invoices, refunds, tax rate" in text_of(home)
 
@@ -642,3 +646,63 @@ def test_many_topics_keep_home_and_the_form_within_slacks_limits(
     form = opened(fake_slack, ids.PROFILE_MODAL)
     (select_,) = [b["element"] for b in form["blocks"] if b["block_id"] == ids.PROFILE_TOPICS_BLOCK]
     assert len(select_["options"]) == 100
+
+
+def test_home_shows_offers_and_the_give_and_ask_balance(driver, fake_slack, session, clock) -> None:
+    from bot.domain.responses import OfferSource, OfferStatus
+    from db.models import Offer, Thanks
+
+    def request(what: str, status: RequestStatus, asker: str) -> HelpRequest:
+        row = HelpRequest(
+            team_id=TEAM_ID,
+            asker_id=asker,
+            what=what,
+            why="",
+            help_kind=HelpKind.FEEDBACK,
+            size=RequestSize.QUICK,
+            destination_channel=HELP_CHANNEL_ID,
+            status=status,
+            delivery=Delivery.POSTED,
+            created_at=clock(),
+            updated_at=clock(),
+        )
+        session.add(row)
+        session.flush()
+        return row
+
+    resolved = request("review my slides", RequestStatus.RESOLVED, ASKER_ID)
+    waiting = request("pair on the flaky test", RequestStatus.OPEN, ASKER_ID)
+    for req, status in ((resolved, OfferStatus.ACCEPTED), (waiting, OfferStatus.OFFERED)):
+        session.add(
+            Offer(
+                request_id=req.id,
+                team_id=TEAM_ID,
+                helper_id=HELPER_1_ID,
+                source=OfferSource.BUTTON,
+                status=status,
+                created_at=clock(),
+                updated_at=clock(),
+            )
+        )
+    session.add(
+        Thanks(
+            request_id=resolved.id,
+            team_id=TEAM_ID,
+            from_id=ASKER_ID,
+            to_id=HELPER_1_ID,
+            note="thank you",
+            created_at=clock(),
+        )
+    )
+    session.commit()
+
+    helper = text_of(home_of(driver, fake_slack, HELPER_1_ID))
+    assert "asked 0 times and helped with 1 request (1 thank-you)" in helper
+    assert "Asking is part of the exchange" in helper
+    assert "*Helped: resolved*" in helper
+    assert "review my slides" in helper
+    assert "*Offered, waiting to hear*" in helper
+
+    asker = home_of(driver, fake_slack, ASKER_ID)
+    assert "asked 2 times and helped with 0 requests" in text_of(asker)
+    assert "*Resolved*" in text_of(asker)

@@ -17,10 +17,12 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.domain.requests import Delivery, RequestStatus
+from bot.domain.responses import OfferStatus
 from bot.services import people
 from bot.services.ports import Person, SlackPort
 from db import profile_queries as pq
 from db import queries
+from db import response_queries as rq
 from db.models import Topic
 
 log = logging.getLogger(__name__)
@@ -33,6 +35,7 @@ TOPIC_NAME_MAX_CHARS = 80
 KEYWORD_MAX_CHARS = 60
 MAX_KEYWORDS = 50
 RECENT_REQUESTS = 5
+RECENT_OFFERS = 5
 
 _CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,}")
 # Skills and keywords are typed as lists; commas, semicolons and new lines all separate them.
@@ -91,9 +94,27 @@ class RecentRequest:
 
 
 @dataclass(frozen=True)
+class RecentOffer:
+    request_id: int
+    what: str
+    offer: OfferStatus
+    request: RequestStatus
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Balance:
+    asked: int
+    helped: int
+    thanks: int
+
+
+@dataclass(frozen=True)
 class Home:
     profile: ProfileSummary
     recent: tuple[RecentRequest, ...]
+    offers: tuple[RecentOffer, ...]
+    balance: Balance
     # None for people who may not keep topics, so their Home has no Topics section at all.
     topics: tuple[TopicInfo, ...] | None
 
@@ -252,13 +273,23 @@ def home(
         RecentRequest(
             id=r.id, what=r.what, status=r.status, delivery=r.delivery, created_at=r.created_at
         )
-        for r in queries.requests_by_asker(session, team_id, user_id)
-        # A draft exists only while its asker reviews the coaching: not a request yet.
-        if r.status != RequestStatus.DRAFT
-    ][:RECENT_REQUESTS]
+        for r in queries.requests_by_asker(session, team_id, user_id, RECENT_REQUESTS)
+    ]
+    offers = [
+        RecentOffer(
+            request_id=request.id,
+            what=request.what,
+            offer=offer.status,
+            request=request.status,
+            created_at=offer.created_at,
+        )
+        for offer, request in rq.recent_offers(session, team_id, user_id, RECENT_OFFERS)
+    ]
     return Home(
         profile=profile_of(session, team_id=team_id, user_id=user_id),
         recent=tuple(recent),
+        offers=tuple(offers),
+        balance=Balance(*rq.balance(session, team_id, user_id)),
         topics=tuple(topic_choices(session, team_id=team_id)) if admin else None,
     )
 

@@ -15,7 +15,15 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.domain.requests import Delivery, RequestStatus
-from bot.services.profiles import Home, ProfileSummary, RecentRequest, TopicInfo
+from bot.domain.responses import OfferStatus
+from bot.services.profiles import (
+    Balance,
+    Home,
+    ProfileSummary,
+    RecentOffer,
+    RecentRequest,
+    TopicInfo,
+)
 from bot.slack.blocks import ids
 from bot.slack.blocks.text import escape, slack_date, truncate
 
@@ -29,8 +37,11 @@ _KEYWORD_CHARS = 600
 def home_view(home: Home) -> dict[str, Any]:
     blocks: list[Any] = [
         *_profile_blocks(home.profile),
+        _balance_block(home.balance),
         DividerBlock(),
         *_request_blocks(home.recent),
+        DividerBlock(),
+        *_offer_blocks(home.offers),
     ]
     if home.topics is not None:
         blocks += [DividerBlock(), *_topic_blocks(home.topics)]
@@ -67,9 +78,35 @@ def _profile_blocks(profile: ProfileSummary) -> list[Any]:
     ]
 
 
+def _balance_block(balance: Balance) -> SectionBlock:
+    """Give and ask, side by side: asking is half of the exchange, not a debt."""
+    asked = "once" if balance.asked == 1 else f"{balance.asked} times"
+    helped = "1 request" if balance.helped == 1 else f"{balance.helped} requests"
+    thanks = "1 thank-you" if balance.thanks == 1 else f"{balance.thanks} thank-yous"
+    text = f":arrows_counterclockwise: You've asked {asked} and helped with {helped} ({thanks})."
+    if balance.helped > 0 and balance.asked == 0:
+        text += " Asking is part of the exchange too: the people you helped would gladly return it."
+    elif balance.asked > 0 and balance.helped == 0:
+        text += " When you see a request you could help with, a small offer goes a long way."
+    return SectionBlock(text=MarkdownTextObject(text=text))
+
+
+_REQUEST_LABELS = {
+    RequestStatus.WITHDRAWN: "Withdrawn",
+    RequestStatus.RESOLVED: "Resolved",
+    RequestStatus.EXPIRED: "Closed",
+}
+_OFFER_LABELS = {
+    OfferStatus.OFFERED: "Offered, waiting to hear",
+    OfferStatus.ACCEPTED: "Accepted",
+    OfferStatus.DECLINED: "Not needed this time",
+    OfferStatus.WITHDRAWN: "Withdrawn",
+}
+
+
 def status_label(request: RecentRequest) -> str:
-    if request.status == RequestStatus.WITHDRAWN:
-        return "Withdrawn"
+    if request.status in _REQUEST_LABELS:
+        return _REQUEST_LABELS[request.status]
     if request.delivery == Delivery.POSTED:
         return "Open"
     if request.delivery == Delivery.FAILED:
@@ -101,6 +138,24 @@ def _request_blocks(recent: tuple[RecentRequest, ...]) -> list[Any]:
                 ]
             )
         )
+    return blocks
+
+
+def _offer_blocks(offers: tuple[RecentOffer, ...]) -> list[Any]:
+    blocks: list[Any] = [HeaderBlock(text="Your recent offers")]
+    if not offers:
+        text = (
+            "None yet. When you see a request you could help with, press *I can help* or react "
+            "with :raising_hand:. Small help counts."
+        )
+        return [*blocks, SectionBlock(text=MarkdownTextObject(text=text))]
+    for offer in offers:
+        label = _OFFER_LABELS[offer.offer]
+        if offer.offer == OfferStatus.ACCEPTED and offer.request == RequestStatus.RESOLVED:
+            label = "Helped: resolved"
+        what = truncate(" ".join(offer.what.split()), 200)
+        text = f"*{label}* · {slack_date(offer.created_at)} · #{offer.request_id}\n{escape(what)}"
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=text)]))
     return blocks
 
 
