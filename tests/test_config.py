@@ -125,3 +125,16 @@ def test_the_app_stops_with_one_clear_sentence(tmp_path) -> None:
     assert result.stderr.startswith("reciprocity: SLACK_SIGNING_SECRET is not set")
     assert "Traceback" not in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_offer_emojis_default_and_custom() -> None:
+    base = {
+        "SLACK_BOT_TOKEN": "xoxb-1",
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "HELP_CHANNEL": "C0HELP1",
+    }
+    assert load_settings(base).offer_emojis == ("raising_hand", "hand")
+    custom = load_settings({**base, "OFFER_EMOJIS": ":+1:, eyes ,+1"})
+    assert custom.offer_emojis == ("+1", "eyes")
+    with pytest.raises(SettingsError, match="OFFER_EMOJIS"):
+        load_settings({**base, "OFFER_EMOJIS": "raising hand"})
