@@ -5,7 +5,9 @@ Each change is one conditional statement committed before any Slack call, so a r
 double click or two people clicking at once change state once and send one message each."""
 
 import logging
+from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -227,24 +229,12 @@ def accept_offer(
 ) -> Answer:
     """*Accept*: only the asker. Opens a group DM of the two (with the request's context and
     needed-by), which is how the helper hears of it. Several helpers can be accepted."""
-    refused, offer, request = _asker_offer(session, offer_id, user_id)
+    now = clock()
+    refused, offer, request = _answer_offer(
+        session, offer_id, user_id, OfferStatus.ACCEPTED, EventKind.ACCEPTED, now, accepted_at=now
+    )
     if refused is not None or offer is None or request is None:
         return refused or Answer.NOT_FOUND
-    now = clock()
-    if not rq.move_offer(
-        session,
-        offer_id,
-        from_status=(OfferStatus.OFFERED,),
-        to_status=OfferStatus.ACCEPTED,
-        now=now,
-        accepted_at=now,
-    ):
-        return _not_moved(session, offer)
-    rq.bump(session, request.id, now)
-    rq.record_event(
-        session, request, EventKind.ACCEPTED, now, actor_id=user_id, subject_id=offer.helper_id
-    )
-    session.commit()
     log.info("request %s: %s accepted %s's offer", request.id, who(request), offer.helper_id)
     card = card_of(request)
     try:
@@ -276,26 +266,43 @@ def not_now(
 ) -> Answer:
     """*Not now*: only the asker. The helper is thanked kindly; the offer still counts as
     willingness on the post."""
-    refused, offer, request = _asker_offer(session, offer_id, user_id)
+    refused, offer, request = _answer_offer(
+        session, offer_id, user_id, OfferStatus.DECLINED, EventKind.NOT_NOW, clock()
+    )
     if refused is not None or offer is None or request is None:
         return refused or Answer.NOT_FOUND
-    now = clock()
-    if not rq.move_offer(
-        session,
-        offer_id,
-        from_status=(OfferStatus.OFFERED,),
-        to_status=OfferStatus.DECLINED,
-        now=now,
-    ):
-        return _not_moved(session, offer)
-    rq.bump(session, request.id, now)
-    rq.record_event(
-        session, request, EventKind.NOT_NOW, now, actor_id=user_id, subject_id=offer.helper_id
-    )
-    session.commit()
     _settle(session, slack, offer_id)
     refresh_post(session, slack, request.id)
     return Answer.NOT_NOW
+
+
+def _answer_offer(
+    session: Session,
+    offer_id: int,
+    user_id: str,
+    to_status: OfferStatus,
+    kind: EventKind,
+    now: datetime,
+    **values: Any,
+) -> tuple[Answer | None, Offer | None, HelpRequest | None]:
+    """The asker's answer to an open offer, stored once with its event; committed."""
+    refused, offer, request = _asker_offer(session, offer_id, user_id)
+    if refused is not None or offer is None or request is None:
+        return refused or Answer.NOT_FOUND, None, None
+    moved = rq.move_offer(
+        session,
+        offer_id,
+        from_status=(OfferStatus.OFFERED,),
+        to_status=to_status,
+        now=now,
+        **values,
+    )
+    if not moved:
+        return _not_moved(session, offer), None, None
+    rq.bump(session, request.id, now)
+    rq.record_event(session, request, kind, now, actor_id=user_id, subject_id=offer.helper_id)
+    session.commit()
+    return None, offer, request
 
 
 def _asker_offer(

@@ -24,6 +24,16 @@ def _origin(metadata: dict[str, Any]) -> MessageRef | None:
     return MessageRef(channel, ts) if isinstance(channel, str) and isinstance(ts, str) else None
 
 
+def _request_id(
+    client: WebClient, logger: Logger, user_id: str, metadata: dict[str, Any], form: str
+) -> int | None:
+    request_id = metadata_int(metadata, "request_id")
+    if request_id is None:
+        logger.warning("%s submitted by %s without a request id", form, user_id)
+        tell_privately(client, logger, user_id, refusal_text(Outcome.NOT_FOUND))
+    return request_id
+
+
 def register(app: App, deps: Deps) -> None:
     def reply(
         client: WebClient, logger: Logger, user_id: str, origin: MessageRef | None, text: str
@@ -45,10 +55,8 @@ def register(app: App, deps: Deps) -> None:
         ack()
         user_id = body["user"]["id"]
         metadata = read_metadata(view)
-        request_id = metadata_int(metadata, "request_id")
+        request_id = _request_id(client, logger, user_id, metadata, "resolution")
         if request_id is None:
-            logger.warning("resolution submitted by %s without a request id", user_id)
-            tell_privately(client, logger, user_id, refusal_text(Outcome.NOT_FOUND))
             return
         with deps.sessions() as session:
             outcome, thanked = resolve_request(
@@ -85,10 +93,8 @@ def register(app: App, deps: Deps) -> None:
         ack()
         user_id = body["user"]["id"]
         metadata = read_metadata(view)
-        request_id = metadata_int(metadata, "request_id")
+        request_id = _request_id(client, logger, user_id, metadata, "extension")
         if request_id is None:
-            logger.warning("extension submitted by %s without a request id", user_id)
-            tell_privately(client, logger, user_id, refusal_text(Outcome.NOT_FOUND))
             return
         with deps.sessions() as session:
             result = extend_request(
