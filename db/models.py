@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from bot.domain.outbox import OutboxStatus
 from bot.domain.requests import Delivery, HelpKind, RequestSize, RequestStatus
 from bot.domain.responses import (
     DeclineReason,
@@ -297,3 +298,62 @@ class RequestEvent(Base):
         Index("ix_request_events_request", "request_id", "created_at"),
         Index("ix_request_events_kind", "team_id", "kind", "created_at"),
     )
+
+
+class OutboxMessage(Base):
+    """A scheduled message (a nudge or a digest) from planning until Slack has it. The key makes
+    planning idempotent: a restart, a second scheduler or a rerun plans nothing twice."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(200), unique=True)  # kind:target:period
+    kind: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str] = mapped_column(String(32))  # a user (DM) or a channel
+    period: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)  # mrkdwn; the Slack side lays it out by kind
+    status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus))
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    next_attempt_at: Mapped[datetime]
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(String(64))
+    posted_channel: Mapped[str | None] = mapped_column(String(32))
+    posted_ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        # Caps count what each person was sent lately.
+        Index("ix_outbox_target", "team_id", "target", "created_at"),
+    )
+
+
+class PersonPrefs(Base):
+    """What someone chose about nudges and digests: Snooze, Stop these, digest off."""
+
+    __tablename__ = "person_prefs"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    snoozed_until: Mapped[datetime | None]
+    stopped_kinds: Mapped[str] = mapped_column(Text, server_default="")  # comma-separated
+    digest_off: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    updated_at: Mapped[datetime]
+
+
+class WorkspaceSettings(Base):
+    """What admins chose for the workspace's nudges and digests; defaults when absent."""
+
+    __tablename__ = "workspace_settings"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    enabled_kinds: Mapped[str] = mapped_column(Text)  # comma-separated nudge kinds
+    weekly_cap: Mapped[int] = mapped_column(Integer)
+    inactive_weeks: Mapped[int] = mapped_column(Integer)
+    digest_weekday: Mapped[int] = mapped_column(Integer)  # 0 = Monday
+    digest_hour: Mapped[int] = mapped_column(Integer)
+    # Channel digests have no reader's time zone of their own; this one is the workspace's.
+    digest_tz: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime]
