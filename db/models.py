@@ -248,6 +248,9 @@ class Offer(Base):
     helper_ts: Mapped[str | None] = mapped_column(String(32))
     # The group DM accepting opened between asker and helper.
     group_channel: Mapped[str | None] = mapped_column(String(32))
+    # The offer emoji this helper has on the post (comma-separated): the offer is taken back
+    # when the last of them is removed, not the first.
+    reactions: Mapped[str] = mapped_column(Text, server_default="")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -337,11 +337,6 @@ def test_removing_the_emoji_withdraws_the_offer(posted, driver, fake_slack, sess
     assert "1 person has offered" in shown(post_of(fake_slack, posted))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: removing one of two offer emojis withdraws the offer while the other is still "
-    "on the post (offers.withdraw_by_reaction does not know which offer emojis remain)",
-)
 def test_removing_one_of_two_offer_emojis_keeps_the_offer(
     posted, driver, fake_slack, session
 ) -> None:
@@ -910,11 +905,6 @@ def test_still_need_help_reopens_an_expired_request(
     assert kinds(session, request.id)[-2:] == [EventKind.EXPIRED, EventKind.EXTENDED]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: editing needed-by (asks.edit_request) keeps followed_up_at, so the request "
-    "expires a week after the old deadline's follow-up, before its new needed-by",
-)
 def test_a_new_needed_by_from_the_edit_form_restarts_the_follow_up(
     posted, deps, driver, fake_slack, session, clock
 ) -> None:
@@ -1088,11 +1078,6 @@ def test_an_over_long_note_when_passing_is_a_field_error(
     assert suggestion(session, "UDB3").status == SuggestionStatus.ASKED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: widening a direct ask posts card_of(request) with no offers counted "
-    "(asks.deliver), so the new post says 'No offers yet' though someone already offered",
-)
 def test_widening_after_an_offer_posts_with_the_offer_counted(
     helpers, open_ask_modal, driver, fake_slack, session, clock
 ) -> None:
@@ -1158,8 +1143,7 @@ def test_an_offer_on_a_direct_ask_is_stored_as_direct(
 
 @pytest.mark.xfail(
     strict=True,
-    reason="BUG: EventKind.ASKED is never recorded (routing.ask_suggested), so a direct-only "
-    "ask has no starting event and its time to first offer can't be read from request_events",
+    reason="BUG: routing.ask_suggested records no ASKED event (routing.py is being reworked)",
 )
 def test_each_helper_asked_directly_is_an_event(
     helpers, open_ask_modal, driver, fake_slack, session, clock

@@ -16,7 +16,7 @@ from bot.services import routing
 from bot.services.cards import card_of, draft_of, tell_asker, who
 from bot.services.people import cached_local_now
 from bot.services.ports import MessageRef, PostedMessage, SlackError, SlackPort
-from bot.services.status import refresh_post
+from bot.services.status import live_card, refresh_post
 from db import queries, response_queries, routing_queries
 from db.models import HelpRequest
 
@@ -292,6 +292,9 @@ def edit_request(
         return refused
     assert request is not None
     now = clock()
+    if draft.needed_by != request.needed_by:
+        # A new needed-by deserves its own "did you get what you needed?" when it passes.
+        request.followed_up_at = None
     _apply(request, draft, request.destination_channel, keep_place=True)
     request.updated_at = now
     request.revision += 1
@@ -488,7 +491,10 @@ def deliver(
 ) -> DeliveryResult:
     """Post a request that this attempt has claimed. No transaction is open during Slack calls.
     `announce` False leaves telling the asker to the caller (widening says it differently)."""
-    card = card_of(request)
+    # A request can have offers before its post (asked directly first, or widened while its
+    # post kept failing); every such change bumps the revision, so a fresh request skips the
+    # count on the submission's hot path.
+    card = live_card(session, request) if request.revision else card_of(request)
     try:
         posted = slack.post_request(card)
     except SlackError as error:

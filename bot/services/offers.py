@@ -150,6 +150,7 @@ def offer_by_reaction(
     channel: str,
     ts: str,
     user_id: str,
+    emoji: str,
     clock: Clock,
 ) -> Answer:
     """An offer emoji on a posted request is an offer. On any other message, from the asker, or
@@ -169,19 +170,45 @@ def offer_by_reaction(
         source=OfferSource.REACTION,
         clock=clock,
     )
-    return answer if answer in (Answer.OFFERED, Answer.ALREADY) else Answer.IGNORED
+    if answer not in (Answer.OFFERED, Answer.ALREADY):
+        return Answer.IGNORED
+    offer = rq.offer_by(session, request.id, user_id)
+    if offer is not None and emoji not in _emoji_set(offer.reactions):
+        # A retried event finds its emoji already there and writes nothing.
+        rq.set_offer(
+            session, offer.id, reactions=",".join(sorted(_emoji_set(offer.reactions) | {emoji}))
+        )
+    session.commit()
+    return answer
 
 
 def withdraw_by_reaction(
-    session: Session, slack: SlackPort, *, channel: str, ts: str, user_id: str, clock: Clock
+    session: Session,
+    slack: SlackPort,
+    *,
+    channel: str,
+    ts: str,
+    user_id: str,
+    emoji: str,
+    clock: Clock,
 ) -> Answer:
-    """Removing the emoji takes back an offer made with it, until the asker has accepted it."""
+    """Removing the last offer emoji takes back an offer made with one, until the asker has
+    accepted it. Someone with two offer emoji on the post who removes one still offers."""
     request = rq.request_at(session, channel, ts)
     offer = rq.offer_by(session, request.id, user_id) if request is not None else None
+    if offer is None:
+        session.commit()
+        return Answer.IGNORED
+    left = _emoji_set(offer.reactions) - {emoji}
+    rq.set_offer(session, offer.id, reactions=",".join(sorted(left)))
     session.commit()
-    if offer is None or offer.source != OfferSource.REACTION:
+    if left or offer.source != OfferSource.REACTION:
         return Answer.IGNORED
     return _withdraw(session, slack, offer, clock)
+
+
+def _emoji_set(stored: str | None) -> set[str]:
+    return {name for name in (stored or "").split(",") if name}
 
 
 def withdraw_offer(

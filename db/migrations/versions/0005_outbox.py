@@ -1,4 +1,5 @@
-"""Nudges and digests: the outbox, people's preferences, and the workspace's settings.
+"""Nudges and digests: the outbox, people's preferences, and the workspace's settings; which
+offer emoji each helper has on a post.
 
 Revision ID: 0005
 Revises: 0004
@@ -64,9 +65,13 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("team_id", name=op.f("pk_workspace_settings")),
     )
+    with op.batch_alter_table("offers", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("reactions", sa.Text(), server_default="", nullable=False))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("offers", schema=None) as batch_op:
+        batch_op.drop_column("reactions")
     op.drop_table("workspace_settings")
     op.drop_table("person_prefs")
     with op.batch_alter_table("outbox", schema=None) as batch_op:

@@ -23,7 +23,7 @@ def register(app: App, deps: Deps) -> None:
 
     def offer_on_message(
         event: dict[str, Any], context: BoltContext
-    ) -> tuple[str, str, str] | None:
+    ) -> tuple[str, str, str, str] | None:
         item = event.get("item") if isinstance(event.get("item"), dict) else {}
         user_id, channel, ts = event.get("user"), item.get("channel"), item.get("ts")
         if (
@@ -33,14 +33,14 @@ def register(app: App, deps: Deps) -> None:
             or user_id == context.bot_user_id
         ):
             return None
-        return str(user_id), str(channel), str(ts)
+        return str(user_id), str(channel), str(ts), _emoji(event.get("reaction"))
 
     @app.event("reaction_added")
     def added(event: dict[str, Any], context: BoltContext, logger: Logger) -> None:
         found = offer_on_message(event, context)
         if found is None or not context.team_id:
             return
-        user_id, channel, ts = found
+        user_id, channel, ts, emoji = found
         with deps.sessions() as session:
             result = offer_by_reaction(
                 session,
@@ -49,6 +49,7 @@ def register(app: App, deps: Deps) -> None:
                 channel=channel,
                 ts=ts,
                 user_id=user_id,
+                emoji=emoji,
                 clock=deps.clock,
             )
         logger.debug("reaction_added by %s on %s/%s: %s", user_id, channel, ts, result)
@@ -58,9 +59,15 @@ def register(app: App, deps: Deps) -> None:
         found = offer_on_message(event, context)
         if found is None:
             return
-        user_id, channel, ts = found
+        user_id, channel, ts, emoji = found
         with deps.sessions() as session:
             result = withdraw_by_reaction(
-                session, deps.slack, channel=channel, ts=ts, user_id=user_id, clock=deps.clock
+                session,
+                deps.slack,
+                channel=channel,
+                ts=ts,
+                user_id=user_id,
+                emoji=emoji,
+                clock=deps.clock,
             )
         logger.debug("reaction_removed by %s on %s/%s: %s", user_id, channel, ts, result)
