@@ -53,3 +53,10 @@ def next_attempt(attempts: int, now: datetime) -> datetime | None:
 def outbox_key(kind: str, target: str, period: str) -> str:
     """The idempotency key: one message of a kind to a person or channel per period."""
     return f"{kind}:{target}:{period}"
+
+
+# Kinds of scheduled message besides the nudges (bot.domain.nudges.NudgeKind).
+CHANNEL_DIGEST = "channel_digest"
+PERSONAL_DIGEST = "personal_digest"
+DIGEST_PREVIEW = "digest_preview"  # an admin's on-demand look at this week's channel digests
+DIGEST_KINDS = frozenset({CHANNEL_DIGEST, PERSONAL_DIGEST, DIGEST_PREVIEW})

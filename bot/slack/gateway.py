@@ -9,7 +9,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.domain.feedback import DeclineFeedback
 from bot.domain.requests import RequestCard
 from bot.services.ports import MessageRef, OfferView, Person, PostedMessage, SlackError
-from bot.slack.blocks import messages, responses
+from bot.slack.blocks import messages, responses, scheduled
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +117,32 @@ class SlackGateway:
 
     def notify(self, user_id: str, text: str) -> None:
         self._send(user_id, text, messages.plain_blocks(text), None)
+
+    def post_scheduled(self, target: str, kind: str, text: str, key: str) -> PostedMessage:
+        blocks = scheduled.layout(kind, text)
+        response = self._call(
+            "chat_postMessage",
+            channel=target,
+            text=text,
+            blocks=blocks,
+            metadata={"event_type": scheduled.METADATA_EVENT, "event_payload": {"key": key}},
+        )
+        return PostedMessage(channel=str(response["channel"]), ts=str(response["ts"]))
+
+    def find_scheduled(self, target: str, key: str) -> PostedMessage | None:
+        channel = target
+        if target[:1] in ("U", "W"):
+            channel = str(self._call("conversations_open", users=target)["channel"]["id"])
+        # The claim went stale minutes ago: the app's DM with someone, or a digest channel,
+        # rarely has more than a page of messages since. No `oldest`: the app's clock and
+        # Slack's message timestamps need not agree.
+        history = self._call(
+            "conversations_history", channel=channel, limit=200, include_all_metadata=True
+        )
+        for message in history.get("messages") or []:
+            if scheduled.key_of(message) == key:
+                return PostedMessage(channel=channel, ts=str(message["ts"]))
+        return None
 
     def _say(
         self, user_id: str, text: str, blocks: list[dict[str, Any]], replace: MessageRef | None

@@ -842,6 +842,45 @@ def _conversations_open(fake: FakeSlack, args: JsonDict) -> JsonDict:
     return body
 
 
+def _conversations_history(fake: FakeSlack, args: JsonDict) -> JsonDict:
+    """The app's messages in a conversation, newest first, as Slack pages them. Message metadata
+    is only returned when asked for (include_all_metadata), as Slack does."""
+    channel = str(args.get("channel") or "")
+    if not channel:
+        raise SlackApiFailure("channel_not_found")
+    channel_id = fake._by_name(channel)
+    try:
+        limit = max(1, min(999, int(args.get("limit") or 100)))
+    except ValueError:
+        raise SlackApiFailure("invalid_limit") from None
+    oldest = float(args.get("oldest") or 0)
+    latest = float(args["latest"]) if args.get("latest") else float("inf")
+    found = sorted(
+        (
+            message
+            for (in_channel, ts), message in fake._messages.items()
+            if in_channel == channel_id and oldest < float(ts) < latest
+        ),
+        key=lambda message: float(message["ts"]),
+        reverse=True,
+    )
+    with_metadata = _truthy(args.get("include_all_metadata"))
+    page = []
+    for message in found[:limit]:
+        shown = copy.deepcopy(message)
+        if not with_metadata:
+            shown.pop("metadata", None)
+        page.append(shown)
+    return {
+        "messages": page,
+        "has_more": len(found) > limit,
+        "pin_count": 0,
+        "channel_actions_ts": None,
+        "channel_actions_count": 0,
+        "response_metadata": {"next_cursor": ""},
+    }
+
+
 def _conversations_info(fake: FakeSlack, args: JsonDict) -> JsonDict:
     return {"channel": fake._channel_object(str(args.get("channel") or ""))}
 
@@ -906,6 +945,7 @@ _HANDLERS: dict[str, Callable[[FakeSlack, JsonDict], JsonDict]] = {
     "users.list": _users_list,
     "conversations.open": _conversations_open,
     "conversations.info": _conversations_info,
+    "conversations.history": _conversations_history,
     "conversations.join": _conversations_join,
     "conversations.members": _conversations_members,
     "team.info": _team_info,

@@ -114,3 +114,8 @@ DECLINE_NOTE_BLOCK, DECLINE_NOTE_INPUT = "decline_note", "note"
 FEEDBACK_EXTEND = "feedback_extend"
 FEEDBACK_EDIT = "feedback_edit"
 FEEDBACK_WIDEN = "feedback_widen"
+
+# Buttons on nudges and personal digests
+SNOOZE_NUDGES = "snooze_nudges"
+STOP_NUDGES = "stop_nudges"
+DIGEST_OFF = "digest_off"

@@ -1,0 +1,111 @@
+"""Queries for the outbox: planning once per key, claiming one sender per message, and what each
+person was sent lately (for the caps)."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from bot.domain.outbox import OutboxStatus
+from db.models import OutboxMessage
+from db.queries import insert_for
+
+
+def enqueue(session: Session, rows: Sequence[dict[str, Any]]) -> int:
+    """Plan messages; a key already planned (by an earlier run, or another scheduler right now)
+    is skipped by the unique constraint. Returns how many were new."""
+    if not rows:
+        return 0
+    inserted = session.scalars(
+        insert_for(session)(OutboxMessage)
+        .values(list(rows))
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(OutboxMessage.id)
+    ).all()
+    return len(inserted)
+
+
+def due(session: Session, now: datetime, limit: int) -> list[int]:
+    return list(
+        session.scalars(
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now
+            )
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(limit)
+        )
+    )
+
+
+def stale(session: Session, claimed_before: datetime, limit: int) -> list[int]:
+    """Messages a sender claimed and never finished: it crashed, or was stopped, mid-send."""
+    return list(
+        session.scalars(
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.status == OutboxStatus.SENDING,
+                OutboxMessage.claimed_at < claimed_before,
+            )
+            .order_by(OutboxMessage.claimed_at)
+            .limit(limit)
+        )
+    )
+
+
+def claim(session: Session, message_id: int, now: datetime) -> bool:
+    """Take a due message for this sender; False when another sender took it first."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.next_attempt_at <= now,
+        )
+        .values(status=OutboxStatus.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def reclaim(session: Session, message_id: int, claimed_at: datetime, now: datetime) -> bool:
+    """Take over a stale claim, once, even with several senders looking at it."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status == OutboxStatus.SENDING,
+            OutboxMessage.claimed_at == claimed_at,
+        )
+        .values(claimed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def finish(session: Session, message_id: int, **values: Any) -> None:
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def sent_lately(
+    session: Session, team_id: str, kinds: Sequence[str], since: datetime
+) -> dict[str, tuple[int, datetime]]:
+    """For each person: how many nudges were planned for them since `since`, and the latest."""
+    rows = session.execute(
+        select(OutboxMessage.target, func.count(), func.max(OutboxMessage.created_at))
+        .where(
+            OutboxMessage.team_id == team_id,
+            OutboxMessage.kind.in_(list(kinds)),
+            OutboxMessage.created_at >= since,
+            OutboxMessage.status != OutboxStatus.FAILED,
+        )
+        .group_by(OutboxMessage.target)
+    )
+    return {target: (count, latest) for target, count, latest in rows}
