@@ -141,7 +141,8 @@ def test_home_for_someone_new(driver, fake_slack) -> None:
         "Your profile",
         "Your recent requests",
         "Your recent offers",
-    ]  # no Topics
+        "Nudges and your digest",
+    ]  # no Topics, no workspace settings: not an admin
     text = text_of(view)
     assert "haven't said what you're glad to help with" in text
     assert ids.EDIT_PROFILE in text
@@ -382,7 +383,14 @@ def test_a_slack_admin_adds_edits_and_deletes_topics(driver, fake_slack, session
         HELP_CHANNEL_ID,
     )
     home = published(fake_slack, ADMIN_ID)[-1]
-    assert headers(home) == ["Your profile", "Your recent requests", "Your recent offers", "Topics"]
+    assert headers(home) == [
+        "Your profile",
+        "Your recent requests",
+        "Your recent offers",
+        "Nudges and your digest",
+        "Workspace nudges and digests",
+        "Topics",
+    ]
     assert f"*Billing* → <#{HELP_CHANNEL_ID}>" in text_of(home)
     assert "invoices, refunds, tax rate" in text_of(home)
 

@@ -20,6 +20,7 @@ from bot.domain.requests import Delivery, RequestStatus
 from bot.domain.responses import OfferStatus
 from bot.services import people
 from bot.services.ports import Person, SlackPort
+from bot.services.prefs import Prefs, WorkspacePolicy, policy_of, prefs_of
 from db import profile_queries as pq
 from db import queries
 from db import response_queries as rq
@@ -115,6 +116,10 @@ class Home:
     recent: tuple[RecentRequest, ...]
     offers: tuple[RecentOffer, ...]
     balance: Balance
+    prefs: Prefs
+    now: datetime
+    # None for people who may not change them, as with topics.
+    policy: WorkspacePolicy | None
     # None for people who may not keep topics, so their Home has no Topics section at all.
     topics: tuple[TopicInfo, ...] | None
 
@@ -290,6 +295,9 @@ def home(
         recent=tuple(recent),
         offers=tuple(offers),
         balance=Balance(*rq.balance(session, team_id, user_id)),
+        prefs=prefs_of(session, team_id, user_id),
+        now=clock(),
+        policy=policy_of(session, team_id) if admin else None,
         topics=tuple(topic_choices(session, team_id=team_id)) if admin else None,
     )
 

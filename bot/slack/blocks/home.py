@@ -1,8 +1,11 @@
-"""App Home: the person's helper profile, their recent requests, and (for admins) the topics."""
+"""App Home: the person's helper profile, their recent requests and offers, their nudge and
+digest choices, and (for admins) the workspace's settings and topics."""
 
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     ButtonElement,
     ContextBlock,
     DividerBlock,
@@ -16,6 +19,7 @@ from slack_sdk.models.views import View
 
 from bot.domain.requests import Delivery, RequestStatus
 from bot.domain.responses import OfferStatus
+from bot.services.prefs import NUDGE_KINDS, Prefs, WorkspacePolicy
 from bot.services.profiles import (
     Balance,
     Home,
@@ -42,10 +46,77 @@ def home_view(home: Home) -> dict[str, Any]:
         *_request_blocks(home.recent),
         DividerBlock(),
         *_offer_blocks(home.offers),
+        DividerBlock(),
+        *_prefs_blocks(home.prefs, home.now),
     ]
+    if home.policy is not None:
+        blocks += [DividerBlock(), *_policy_blocks(home.policy)]
     if home.topics is not None:
         blocks += [DividerBlock(), *_topic_blocks(home.topics)]
     return View(type="home", blocks=blocks).to_dict()
+
+
+def _prefs_blocks(prefs: Prefs, now: datetime) -> list[Any]:
+    """Someone's own choices about nudges and the digest, and the buttons to change them."""
+    if prefs.snoozed_until is not None and prefs.snoozed_until > now:
+        nudges = f"Nudges snoozed until {slack_date(prefs.snoozed_until, '{date_long}')}."
+    elif prefs.stopped:
+        names = ", ".join(sorted(NUDGE_LABELS.get(k, k) for k in prefs.stopped))
+        nudges = f"Nudges on, except: {names}."
+    else:
+        nudges = "Nudges on: at most one a day, only in your working hours."
+    digest = "off" if prefs.digest_off else "on (Mondays)"
+    buttons = [
+        ButtonElement(
+            text="Turn my digest on" if prefs.digest_off else "Turn my digest off",
+            action_id=ids.NUDGE_PREFS,
+            value=ids.PREFS_DIGEST_ON if prefs.digest_off else ids.PREFS_DIGEST_OFF,
+        )
+    ]
+    if prefs.stopped or (prefs.snoozed_until is not None and prefs.snoozed_until > now):
+        buttons.append(
+            ButtonElement(
+                text="Resume all nudges", action_id=ids.NUDGE_PREFS, value=ids.PREFS_RESUME
+            )
+        )
+    return [
+        HeaderBlock(text="Nudges and your digest"),
+        SectionBlock(text=MarkdownTextObject(text=f"{nudges}\nWeekly digest: {digest}.")),
+        ActionsBlock(elements=buttons),
+    ]
+
+
+NUDGE_LABELS = {
+    "start_small": "start small",
+    "people_say_yes": "people say yes",
+    "deadline_soon": "deadline reminders",
+    "matching_requests": "requests that match your skills",
+    "reciprocity": "asking is part of the exchange",
+}
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _policy_blocks(policy: WorkspacePolicy) -> list[Any]:
+    kinds = ", ".join(NUDGE_LABELS[k] for k in NUDGE_KINDS if k in policy.enabled) or "none"
+    text = (
+        f"*Nudges on:* {kinds}\n"
+        f"At most {policy.weekly_cap} a week per person; “start small” after "
+        f"{policy.inactive_weeks} quiet weeks.\n"
+        f"*Digests:* {WEEKDAYS[policy.digest_weekday]}s at {policy.digest_hour}:00 "
+        f"(people's own time; channels in {escape(policy.digest_tz)})."
+    )
+    return [
+        HeaderBlock(text="Workspace nudges and digests"),
+        SectionBlock(
+            text=MarkdownTextObject(text=text),
+            accessory=ButtonElement(text="Change", action_id=ids.EDIT_WORKSPACE_SETTINGS),
+        ),
+        ActionsBlock(
+            elements=[
+                ButtonElement(text="Preview this week's digest", action_id=ids.PREVIEW_DIGEST)
+            ]
+        ),
+    ]
 
 
 def _profile_blocks(profile: ProfileSummary) -> list[Any]:

@@ -119,3 +119,22 @@ FEEDBACK_WIDEN = "feedback_widen"
 SNOOZE_NUDGES = "snooze_nudges"
 STOP_NUDGES = "stop_nudges"
 DIGEST_OFF = "digest_off"
+# App Home: someone's own nudge and digest choices, and the admins' workspace settings
+NUDGE_PREFS = "nudge_prefs"
+PREFS_DIGEST_ON, PREFS_DIGEST_OFF, PREFS_RESUME = "digest_on", "digest_off", "resume"
+EDIT_WORKSPACE_SETTINGS = "edit_workspace_settings"
+PREVIEW_DIGEST = "preview_digest"
+SETTINGS_MODAL = "workspace_settings_modal"
+SETTINGS_KINDS_BLOCK, SETTINGS_KINDS_INPUT = "settings_kinds", "kinds"
+SETTINGS_CAP_BLOCK, SETTINGS_CAP_INPUT = "settings_cap", "weekly_cap"
+SETTINGS_QUIET_BLOCK, SETTINGS_QUIET_INPUT = "settings_quiet", "inactive_weeks"
+SETTINGS_DAY_BLOCK, SETTINGS_DAY_INPUT = "settings_day", "digest_weekday"
+SETTINGS_HOUR_BLOCK, SETTINGS_HOUR_INPUT = "settings_hour", "digest_hour"
+SETTINGS_TZ_BLOCK, SETTINGS_TZ_INPUT = "settings_tz", "digest_tz"
+SETTINGS_FIELD_BLOCKS = {
+    "weekly_cap": SETTINGS_CAP_BLOCK,
+    "inactive_weeks": SETTINGS_QUIET_BLOCK,
+    "digest_weekday": SETTINGS_DAY_BLOCK,
+    "digest_hour": SETTINGS_HOUR_BLOCK,
+    "digest_tz": SETTINGS_TZ_BLOCK,
+}

@@ -8,6 +8,7 @@ from bot.slack.listeners.actions import (
     closing,
     edit_draft,
     home,
+    nudges,
     offers,
     request_menu,
     retry_post,
@@ -16,6 +17,7 @@ from bot.slack.listeners.commands import ask
 from bot.slack.listeners.events import app_home, reactions, users
 from bot.slack.listeners.views import ask_edit, ask_review, ask_submission, decline, profile, topics
 from bot.slack.listeners.views import closing as closing_views
+from bot.slack.listeners.views import settings as settings_views
 
 
 def register_listeners(app: App, deps: Deps) -> None:
@@ -33,6 +35,8 @@ def register_listeners(app: App, deps: Deps) -> None:
         closing,
         closing_views,
         reactions,
+        nudges,
+        settings_views,
         app_home,
         users,
         home,

@@ -1,0 +1,120 @@
+"""The admins' form for the workspace's nudges and digests."""
+
+import json
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    CheckboxesElement,
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.services.prefs import NUDGE_KINDS, WorkspacePolicy
+from bot.slack.blocks import ids
+from bot.slack.blocks.home import NUDGE_LABELS, WEEKDAYS
+from bot.slack.blocks.state import option_values, selected, state_values, text
+
+
+def _numbers(values: range, unit: str) -> list[Option]:
+    return [Option(value=str(n), label=f"{n} {unit}") for n in values]
+
+
+def _pick(options: list[Option], value: int) -> Option | None:
+    return next((o for o in options if o.value == str(value)), None)
+
+
+def settings_modal(policy: WorkspacePolicy) -> dict[str, Any]:
+    kinds = [Option(value=k, label=NUDGE_LABELS[k].capitalize()) for k in NUDGE_KINDS]
+    caps = _numbers(range(1, 8), "a week")
+    quiet = _numbers(range(1, 27), "weeks")
+    days = [Option(value=str(n), label=day) for n, day in enumerate(WEEKDAYS)]
+    hours = [Option(value=str(h), label=f"{h:02d}:00") for h in range(24)]
+    blocks = [
+        InputBlock(
+            block_id=ids.SETTINGS_KINDS_BLOCK,
+            label="Nudges to send",
+            optional=True,
+            element=CheckboxesElement(
+                action_id=ids.SETTINGS_KINDS_INPUT,
+                options=kinds,
+                initial_options=[o for o in kinds if o.value in policy.enabled] or None,
+            ),
+        ),
+        InputBlock(
+            block_id=ids.SETTINGS_CAP_BLOCK,
+            label="At most, per person",
+            hint="And never more than one a day.",
+            element=StaticSelectElement(
+                action_id=ids.SETTINGS_CAP_INPUT,
+                options=caps,
+                initial_option=_pick(caps, policy.weekly_cap),
+            ),
+        ),
+        InputBlock(
+            block_id=ids.SETTINGS_QUIET_BLOCK,
+            label="Invite to a small ask after",
+            element=StaticSelectElement(
+                action_id=ids.SETTINGS_QUIET_INPUT,
+                options=quiet,
+                initial_option=_pick(quiet, policy.inactive_weeks),
+            ),
+        ),
+        InputBlock(
+            block_id=ids.SETTINGS_DAY_BLOCK,
+            label="Weekly digest day",
+            element=StaticSelectElement(
+                action_id=ids.SETTINGS_DAY_INPUT,
+                options=days,
+                initial_option=_pick(days, policy.digest_weekday),
+            ),
+        ),
+        InputBlock(
+            block_id=ids.SETTINGS_HOUR_BLOCK,
+            label="Weekly digest hour",
+            hint="Each person's digest arrives at this hour in their own time zone.",
+            element=StaticSelectElement(
+                action_id=ids.SETTINGS_HOUR_INPUT,
+                options=hours,
+                initial_option=_pick(hours, policy.digest_hour),
+            ),
+        ),
+        InputBlock(
+            block_id=ids.SETTINGS_TZ_BLOCK,
+            label="Time zone for channel digests",
+            hint="A name like Europe/Berlin or America/New_York.",
+            element=PlainTextInputElement(
+                action_id=ids.SETTINGS_TZ_INPUT, initial_value=policy.digest_tz, max_length=64
+            ),
+        ),
+    ]
+    return View(
+        type="modal",
+        callback_id=ids.SETTINGS_MODAL,
+        title=PlainTextObject(text="Nudges and digests"),
+        submit=PlainTextObject(text="Save"),
+        close=PlainTextObject(text="Cancel"),
+        private_metadata=json.dumps({}),
+        blocks=blocks,
+    ).to_dict()
+
+
+def _int(value: str | None) -> int:
+    return int(value) if value is not None and value.lstrip("-").isdigit() else -1
+
+
+def read_settings_form(view: Any) -> WorkspacePolicy:
+    """Anything missing or malformed reads as out of range, and validation says so."""
+    values = state_values(view)
+    kinds = option_values(values, ids.SETTINGS_KINDS_BLOCK, ids.SETTINGS_KINDS_INPUT)
+    return WorkspacePolicy(
+        enabled=frozenset(k for k in kinds if k in NUDGE_KINDS),
+        weekly_cap=_int(selected(values, ids.SETTINGS_CAP_BLOCK, ids.SETTINGS_CAP_INPUT)),
+        inactive_weeks=_int(selected(values, ids.SETTINGS_QUIET_BLOCK, ids.SETTINGS_QUIET_INPUT)),
+        digest_weekday=_int(selected(values, ids.SETTINGS_DAY_BLOCK, ids.SETTINGS_DAY_INPUT)),
+        digest_hour=_int(selected(values, ids.SETTINGS_HOUR_BLOCK, ids.SETTINGS_HOUR_INPUT)),
+        digest_tz=text(values, ids.SETTINGS_TZ_BLOCK, ids.SETTINGS_TZ_INPUT).strip(),
+    )
