@@ -38,6 +38,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, Table, create_engine, event, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.domain.requests import Delivery, HelpKind, RequestDraft, RequestSize, RequestStatus
@@ -758,6 +759,47 @@ def build_sqlite(path: Path, people: int, requests: int, seed: int) -> Generated
     return generated
 
 
+def kept_schema_label(seed: int, people: int, requests: int) -> str:
+    """What a kept schema's comment says once it is completely loaded: the cache key."""
+    return f"routing-v{GENERATOR_VERSION}-s{seed}-p{people}-r{requests} complete"
+
+
+@contextmanager
+def kept_schema(base_url: str, schema: str, label: str) -> Iterator[tuple[str, bool]]:
+    """A URL for `schema`, kept after the run like the SQLite cache, and whether it already holds
+    a complete load with this `label` (the schema's comment). Anything else under that name is
+    dropped and made again, so an interrupted load is never measured."""
+    if not schema.replace("_", "").isalnum():
+        raise SystemExit(f"--keep-postgres: {schema!r} is not a plain schema name")
+    admin = create_engine(base_url)
+    try:
+        with admin.begin() as conn:
+            found = conn.scalar(
+                text(
+                    "SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace "
+                    "WHERE nspname = :schema"
+                ),
+                {"schema": schema},
+            )
+            exists = conn.scalar(
+                text("SELECT count(*) FROM pg_namespace WHERE nspname = :schema"),
+                {"schema": schema},
+            )
+            complete = bool(exists) and found == label
+            if not complete:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    finally:
+        admin.dispose()
+    url = make_url(base_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    yield url.render_as_string(hide_password=False), complete
+
+
+def mark_complete(engine: Engine, schema: str, label: str) -> None:
+    with engine.begin() as conn:
+        conn.execute(text(f"COMMENT ON SCHEMA \"{schema}\" IS '{label}'"))
+
+
 def analyze_postgres(engine: Engine) -> float:
     # VACUUM too: two years of autovacuum would have set the visibility map that index-only
     # scans rely on; right after COPY it is empty.
@@ -786,7 +828,7 @@ def postgres_size(engine: Engine) -> int:
 # The queries plan_routing makes, timed one by one (ORM work included) to say where time goes.
 TIMED_QUERIES = (
     "topics", "term_frequencies", "helper_history", "topic_helpers", "skill_helpers",
-    "profiles", "interests", "slack_users", "workload",
+    "people", "interests", "workload",
 )  # fmt: skip
 
 
@@ -854,7 +896,7 @@ class Probe:
         def timed(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
             @functools.wraps(function)
             def run(*args: Any, **kwargs: Any) -> Any:
-                if name == "profiles":
+                if name == "people":
                     self.pool = len(args[2])  # the candidate pool, after the asker is dropped
                 began = time.perf_counter_ns()
                 try:
@@ -1004,6 +1046,11 @@ def main() -> int:
     parser.add_argument("--postgres-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG))
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="SQLite cache dir")
     parser.add_argument("--regenerate", action="store_true", help="ignore a cached SQLite file")
+    parser.add_argument(
+        "--keep-postgres",
+        metavar="SCHEMA",
+        help="load PostgreSQL into this schema once and keep it for later runs (drop it by hand)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
 
@@ -1043,24 +1090,35 @@ def main() -> int:
             engine.dispose()
             payload["databases"]["sqlite"] = {**entry, **figures}
         if args.database in ("postgresql", "both"):
-            url = stack.enter_context(private_schema(args.postgres_url, prefix="bench"))
+            label = kept_schema_label(args.seed, args.people, args.requests)
+            if args.keep_postgres:
+                url, loaded = stack.enter_context(
+                    kept_schema(args.postgres_url, args.keep_postgres, label)
+                )
+            else:
+                url = stack.enter_context(private_schema(args.postgres_url, prefix="bench"))
+                loaded = False
+            pg_entry: dict[str, Any] = {}
             engine = create_db_engine(url)
-            upgrade(engine)
-            print("generating into PostgreSQL (COPY) ...", flush=True)
-            sink = PostgresSink(engine)
-            generated = generate(args.people, args.requests, args.seed, [sink])
-            sink.finish()
-            generated.analyze_seconds = analyze_postgres(engine)
+            if loaded:
+                print(f"using kept schema {args.keep_postgres}")
+            else:
+                upgrade(engine)
+                print("generating into PostgreSQL (COPY) ...", flush=True)
+                sink = PostgresSink(engine)
+                generated = generate(args.people, args.requests, args.seed, [sink])
+                sink.finish()
+                generated.analyze_seconds = analyze_postgres(engine)
+                print(f"  {generated.line()} (VACUUM ANALYZE)")
+                pg_entry["generated"] = generated.__dict__
+                if args.keep_postgres:
+                    mark_complete(engine, args.keep_postgres, label)
             size = postgres_size(engine)
-            print(f"  {generated.line()} (VACUUM ANALYZE); {size / 2**20:,.0f} MiB")
+            print(f"  {size / 2**20:,.0f} MiB")
             engine.dispose()
             figures, engine = run_database("postgresql", url, queries, args.warmup)
             engine.dispose()
-            payload["databases"]["postgresql"] = {
-                "generated": generated.__dict__,
-                "bytes": size,
-                **figures,
-            }
+            payload["databases"]["postgresql"] = {**pg_entry, "bytes": size, **figures}
     if args.json:
         args.json.write_text(json.dumps(payload, indent=2, default=str) + "\n")
         print(f"wrote {args.json}")

@@ -1,18 +1,22 @@
 """The reads and writes routing needs. Each function is one query (or one statement), whatever
 the number of candidates, so ranking a request costs a fixed number of round trips."""
 
+import functools
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
+    Select,
     String,
+    and_,
     any_,
     bindparam,
     case,
-    cast,
     func,
     literal,
     select,
@@ -21,6 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.expression import TableValuedAlias, UnaryExpression
 
 from bot.domain.requests import RequestStatus
 from bot.domain.responses import OfferStatus, SuggestionStatus
@@ -42,18 +48,69 @@ _LIVE_OFFERS = (OfferStatus.OFFERED, OfferStatus.ACCEPTED)
 # term_stats row counting every indexed request, so the corpus size comes back with the terms.
 CORPUS = ""
 
+# The reads that rank a request are built once per database dialect and shape, with bound
+# parameters for what changes per call: building a SELECT and computing its cache key each time
+# cost about as much Python as running the query on SQLite. A bound list (`_listed`) is one
+# parameter whatever its length.
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def _listed(dialect: str, column: Any, name: str) -> ColumnElement[bool]:
+    """`column IN :name`, the list bound as one parameter: a candidate pool is a hundred or more
+    ids, and binding each as its own parameter costs PostgreSQL a few ms a query (and can tip its
+    planner into a sequential scan), and SQLAlchemy a couple of microseconds per value to expand.
+    PostgreSQL gets an array; SQLite a JSON array read by json_each (built in since SQLite 3.38),
+    which its planner still turns into one index seek per value. Bind it with `_list_value`."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(String)))
+    if dialect == "sqlite":
+        listed = func.json_each(bindparam(name, type_=String)).table_valued("value")
+        return column.in_(select(listed.c.value).scalar_subquery())
+    return column.in_(bindparam(name, expanding=True))
+
+
+def _list_value(dialect: str, values: Iterable[str]) -> object:
+    return json.dumps(list(values)) if dialect == "sqlite" else list(values)
+
 
 def among(session: Session, column: Any, values: Sequence[str]) -> ColumnElement[bool]:
-    """`column IN values`, sent to PostgreSQL as one array parameter: a candidate pool is a
-    hundred or more ids, and binding each as its own parameter costs PostgreSQL a few ms a query
-    (and can tip its planner into a sequential scan)."""
-    if session.get_bind().dialect.name == "postgresql":
+    """`column IN values` for a statement built per call; on PostgreSQL as one array."""
+    if _dialect(session) == "postgresql":
         return column == any_(bindparam(None, list(values), type_=ARRAY(String)))
     return column.in_(values)
 
 
-def topics(session: Session, team_id: str) -> list[Topic]:
-    return list(session.scalars(select(Topic).where(Topic.team_id == team_id).order_by(Topic.id)))
+def _unindexed(dialect: str, column: Any) -> ColumnElement[Any]:
+    """`+column` on SQLite: its documented way to keep a term from being served by an index.
+    Grouping by a plain column lets SQLite's planner read a whole table in primary-key order to
+    skip a sort, instead of seeking the few rows the WHERE clause wants. PostgreSQL has no unary
+    plus for text, and needs no such help."""
+    if dialect == "sqlite":
+        return UnaryExpression(column, operator=operators.custom_op("+"))
+    return column
+
+
+class TopicRow(NamedTuple):
+    id: int
+    name: str
+    keywords: str  # comma-separated, as stored
+    channel_id: str
+
+
+_TOPICS = (
+    select(Topic.id, Topic.name, Topic.keywords, Topic.channel_id)
+    .where(Topic.team_id == bindparam("team_id"))
+    .order_by(Topic.id)
+)
+
+
+def topics(session: Session, team_id: str) -> list[TopicRow]:
+    """The workspace's topics as plain rows: routing only reads them, and building ORM objects
+    for every topic on every ranking cost more than the query."""
+    return [TopicRow(*row) for row in session.execute(_TOPICS, {"team_id": team_id}).all()]
 
 
 def record_terms(session: Session, team_id: str, request_id: int, terms: Sequence[str]) -> None:
@@ -76,15 +133,22 @@ def record_terms(session: Session, team_id: str, request_id: int, terms: Sequenc
     )
 
 
+@functools.cache
+def _term_frequencies(dialect: str) -> Select[tuple[str, int]]:
+    return select(TermStat.term, TermStat.requests).where(
+        TermStat.team_id == bindparam("team_id"), _listed(dialect, TermStat.term, "terms")
+    )
+
+
 def term_frequencies(
     session: Session, team_id: str, terms: Sequence[str]
 ) -> tuple[int, dict[str, int]]:
     """How many requests are indexed, and how many of them use each term."""
+    dialect = _dialect(session)
     rows = session.execute(
-        select(TermStat.term, TermStat.requests).where(
-            TermStat.team_id == team_id, TermStat.term.in_([CORPUS, *terms])
-        )
-    )
+        _term_frequencies(dialect),
+        {"team_id": team_id, "terms": _list_value(dialect, [CORPUS, *terms])},
+    ).all()
     counts = {term: count for term, count in rows}
     return counts.pop(CORPUS, 0), counts
 
@@ -95,26 +159,31 @@ class History:
     best_shared: int  # the most terms any one of them shared with this request
 
 
-def helper_history(
-    session: Session,
-    team_id: str,
-    terms: Sequence[str],
-    min_shared: int,
-    limit: int,
-) -> dict[str, History]:
-    """Who offered help on requests similar to these terms: sharing at least `min_shared` of
-    them. Callers pass only telling (rare enough) terms, which bounds the rows read."""
-    if not terms:
-        return {}
+@functools.lru_cache(maxsize=64)
+def _helper_history(term_count: int, per_term: int, limit: int) -> Select[tuple[str, int, int]]:
+    recent: list[Select[tuple[int]]] = []
+    for n in range(term_count):
+        latest = (
+            select(RequestTerm.request_id)
+            .where(
+                RequestTerm.team_id == bindparam("team_id"),
+                RequestTerm.term == bindparam(f"term_{n}"),
+            )
+            .order_by(RequestTerm.request_id.desc())
+            .limit(per_term)
+            .subquery()
+        )
+        # Wrapped: SQLite allows no ORDER BY or LIMIT on a bare member of a UNION ALL.
+        recent.append(select(latest.c.request_id))
+    postings = (recent[0] if term_count == 1 else union_all(*recent)).subquery()
     similar = (
-        select(RequestTerm.request_id, func.count().label("shared"))
-        .where(RequestTerm.team_id == team_id, RequestTerm.term.in_(terms))
-        .group_by(RequestTerm.request_id)
-        .having(func.count() >= min_shared)
+        select(postings.c.request_id, func.count().label("shared"))
+        .group_by(postings.c.request_id)
+        .having(func.count() >= bindparam("min_shared"))
         .subquery()
     )
     helped = func.count().label("helped")
-    rows = session.execute(
+    return (
         select(Offer.helper_id, helped, func.max(similar.c.shared))
         .join(similar, similar.c.request_id == Offer.request_id)
         .where(Offer.status.in_(_LIVE_OFFERS))
@@ -122,29 +191,68 @@ def helper_history(
         .order_by(helped.desc(), Offer.helper_id)
         .limit(limit)
     )
+
+
+def helper_history(
+    session: Session,
+    team_id: str,
+    terms: Sequence[str],
+    min_shared: int,
+    limit: int,
+    per_term: int,
+) -> dict[str, History]:
+    """Who offered help on requests similar to these terms: sharing at least `min_shared` of
+    them. Callers pass only telling (rare enough) terms; of each, only the `per_term` most recent
+    requests using it are read (ix_request_terms_term ends in request_id, so that is a short
+    backward index scan), which bounds the rows and offers read whatever the workspace's size."""
+    distinct = list(dict.fromkeys(terms))
+    if not distinct:
+        return {}
+    params: dict[str, object] = {"team_id": team_id, "min_shared": min_shared}
+    params.update({f"term_{n}": term for n, term in enumerate(distinct)})
+    rows = session.execute(_helper_history(len(distinct), per_term, limit), params).all()
     return {user: History(count, shared) for user, count, shared in rows}
+
+
+@functools.lru_cache(maxsize=8)
+def _topic_helpers(limit: int) -> Select[tuple[str]]:
+    never_first = case((HelperProfile.last_suggested_at.is_(None), 0), else_=1)
+    return (
+        select(HelperTopic.user_id)
+        .join(
+            HelperProfile,
+            (HelperProfile.team_id == HelperTopic.team_id)
+            & (HelperProfile.user_id == HelperTopic.user_id),
+        )
+        .where(
+            HelperTopic.team_id == bindparam("team_id"),
+            HelperTopic.topic_id == bindparam("topic_id"),
+            HelperProfile.paused.is_(False),
+        )
+        .order_by(never_first, HelperProfile.last_suggested_at, HelperTopic.user_id)
+        .limit(limit)
+    )
 
 
 def topic_helpers(session: Session, team_id: str, topic_id: int, limit: int) -> list[str]:
     """People glad to help with a topic, those suggested longest ago (or never) first, so a
     popular topic's many helpers take turns."""
-    never_first = case((HelperProfile.last_suggested_at.is_(None), 0), else_=1)
-    return list(
-        session.scalars(
-            select(HelperTopic.user_id)
-            .join(
-                HelperProfile,
-                (HelperProfile.team_id == HelperTopic.team_id)
-                & (HelperProfile.user_id == HelperTopic.user_id),
-            )
-            .where(
-                HelperTopic.team_id == team_id,
-                HelperTopic.topic_id == topic_id,
-                HelperProfile.paused.is_(False),
-            )
-            .order_by(never_first, HelperProfile.last_suggested_at, HelperTopic.user_id)
-            .limit(limit)
+    rows = session.execute(_topic_helpers(limit), {"team_id": team_id, "topic_id": topic_id})
+    return list(rows.scalars().all())
+
+
+@functools.lru_cache(maxsize=8)
+def _skill_helpers(dialect: str, limit: int) -> Select[tuple[str]]:
+    return (
+        select(HelperSkill.user_id)
+        .where(
+            HelperSkill.team_id == bindparam("team_id"), _listed(dialect, HelperSkill.stem, "keys")
         )
+        # Without this, SQLite scans every skill of the workspace once a request has a dozen
+        # keys (5-6 ms at 22,000 skills) rather than seek the few hundred that match.
+        .group_by(_unindexed(dialect, HelperSkill.user_id))
+        .order_by(func.count().desc(), HelperSkill.user_id)
+        .limit(limit)
     )
 
 
@@ -153,54 +261,109 @@ def skill_helpers(session: Session, team_id: str, keys: Iterable[str], limit: in
     keys = list(keys)
     if not keys:
         return []
-    return list(
-        session.scalars(
-            select(HelperSkill.user_id)
-            .where(HelperSkill.team_id == team_id, HelperSkill.stem.in_(keys))
-            .group_by(HelperSkill.user_id)
-            .order_by(func.count().desc(), HelperSkill.user_id)
-            .limit(limit)
+    dialect = _dialect(session)
+    rows = session.execute(
+        _skill_helpers(dialect, limit), {"team_id": team_id, "keys": _list_value(dialect, keys)}
+    )
+    return list(rows.scalars().all())
+
+
+class Person(NamedTuple):
+    """What ranking needs to know of a person: from their cached Slack profile (None where the
+    app has none) and their helper profile (None where they have not made one)."""
+
+    tz: str | None
+    tz_offset: int | None
+    is_bot: bool
+    is_deleted: bool
+    weekly_capacity: int | None
+    paused: bool
+
+
+def _candidates(dialect: str) -> TableValuedAlias:
+    """The bound list `:ids` as a one-column table (`value`), to drive a join from: one index
+    seek per id into each joined table, where `IN` let PostgreSQL choose to scan a whole table
+    and test every row against the whole list."""
+    if dialect == "postgresql":
+        ids = func.unnest(bindparam("ids", type_=ARRAY(String)))
+        return ids.table_valued("value", name="candidates").render_derived()
+    return func.json_each(bindparam("ids", type_=String)).table_valued("value", name="candidates")
+
+
+@functools.cache
+def _people(dialect: str) -> Select[Any]:
+    candidates = _candidates(dialect)
+    team_id = bindparam("team_id")
+    return (
+        select(
+            candidates.c.value,
+            SlackUser.tz,
+            SlackUser.tz_offset,
+            SlackUser.is_bot,
+            SlackUser.is_deleted,
+            HelperProfile.weekly_capacity,
+            HelperProfile.paused,
+        )
+        .select_from(candidates)
+        .outerjoin(
+            SlackUser,
+            and_(SlackUser.team_id == team_id, SlackUser.user_id == candidates.c.value),
+        )
+        .outerjoin(
+            HelperProfile,
+            and_(HelperProfile.team_id == team_id, HelperProfile.user_id == candidates.c.value),
         )
     )
 
 
-def profiles(session: Session, team_id: str, user_ids: Sequence[str]) -> dict[str, HelperProfile]:
-    rows = session.scalars(
-        select(HelperProfile).where(
-            HelperProfile.team_id == team_id, among(session, HelperProfile.user_id, user_ids)
-        )
+def people(session: Session, team_id: str, user_ids: Sequence[str]) -> dict[str, Person]:
+    """Each person's Slack profile and helper profile, in one round trip; a person with neither
+    is left out."""
+    dialect = _dialect(session)
+    rows = session.execute(
+        _people(dialect), {"team_id": team_id, "ids": _list_value(dialect, user_ids)}
+    ).all()
+    return {
+        user: Person(tz, offset, bool(bot), bool(deleted), capacity, bool(paused))
+        for user, tz, offset, bot, deleted, capacity, paused in rows
+        if offset is not None or capacity is not None
+    }
+
+
+@functools.lru_cache(maxsize=8)
+def _interests(dialect: str, with_topic: bool) -> Select[Any] | CompoundSelect:
+    skill_rows = select(HelperSkill.user_id, literal("skill"), HelperSkill.skill).where(
+        HelperSkill.team_id == bindparam("team_id"), _listed(dialect, HelperSkill.user_id, "ids")
     )
-    return {row.user_id: row for row in rows}
+    if not with_topic:
+        return skill_rows
+    topic_rows = select(HelperTopic.user_id, literal("topic"), literal("")).where(
+        HelperTopic.team_id == bindparam("team_id"),
+        HelperTopic.topic_id == bindparam("topic_id"),
+        _listed(dialect, HelperTopic.user_id, "ids"),
+    )
+    return union_all(topic_rows, skill_rows)
 
 
 def interests(
-    session: Session, team_id: str, user_ids: Sequence[str]
-) -> tuple[dict[str, set[int]], dict[str, set[str]]]:
-    """Each person's topics and skills, in one round trip (UNION ALL): per-query overhead, not
-    rows, is what a ranking's reads cost on PostgreSQL."""
-    topic_rows = select(
-        HelperTopic.user_id, literal("topic"), cast(HelperTopic.topic_id, String)
-    ).where(HelperTopic.team_id == team_id, among(session, HelperTopic.user_id, user_ids))
-    skill_rows = select(HelperSkill.user_id, literal("skill"), HelperSkill.skill).where(
-        HelperSkill.team_id == team_id, among(session, HelperSkill.user_id, user_ids)
-    )
-    topics: dict[str, set[int]] = {}
+    session: Session, team_id: str, user_ids: Sequence[str], topic_id: int | None
+) -> tuple[set[str], dict[str, set[str]]]:
+    """Who of `user_ids` is glad to help with `topic_id`, and each one's skills, in one round
+    trip (UNION ALL): per-query overhead, not rows, is what a ranking's reads cost on
+    PostgreSQL. Only the request's topic is asked about: it is the only one ranking looks at,
+    and a pool's other topics were half the rows read."""
+    dialect = _dialect(session)
+    params: dict[str, object] = {"team_id": team_id, "ids": _list_value(dialect, user_ids)}
+    if topic_id is not None:
+        params["topic_id"] = topic_id
+    members: set[str] = set()
     skills: dict[str, set[str]] = {}
-    for user, kind, value in session.execute(union_all(topic_rows, skill_rows)):
+    for user, kind, value in session.execute(_interests(dialect, topic_id is not None), params):
         if kind == "topic":
-            topics.setdefault(user, set()).add(int(value))
+            members.add(user)
         else:
             skills.setdefault(user, set()).add(value)
-    return topics, skills
-
-
-def slack_users(session: Session, team_id: str, user_ids: Sequence[str]) -> dict[str, SlackUser]:
-    rows = session.scalars(
-        select(SlackUser).where(
-            SlackUser.team_id == team_id, among(session, SlackUser.user_id, user_ids)
-        )
-    )
-    return {row.user_id: row for row in rows}
+    return members, skills
 
 
 @dataclass(frozen=True)
@@ -208,6 +371,36 @@ class Workload:
     open_offers: int  # offers made since `offers_since`, still in play, on open requests
     asked_this_week: int  # direct asks since `week_start`
     suggested_recently: int  # suggestions since `spread_start`
+
+
+@functools.cache
+def _workload(dialect: str) -> CompoundSelect:
+    offer_rows = (
+        select(Offer.helper_id, func.count(), literal(0), literal(0))
+        .join(HelpRequest, HelpRequest.id == Offer.request_id)
+        .where(
+            Offer.team_id == bindparam("team_id"),
+            _listed(dialect, Offer.helper_id, "ids"),
+            Offer.created_at >= bindparam("offers_since", type_=Offer.created_at.type),
+            Offer.status.in_(_LIVE_OFFERS),
+            HelpRequest.status == RequestStatus.OPEN,
+        )
+        .group_by(Offer.helper_id)
+    )
+    week_start = bindparam("week_start", type_=Suggestion.asked_at.type)
+    asked = func.sum(
+        case(((Suggestion.asked_at.is_not(None)) & (Suggestion.asked_at >= week_start), 1), else_=0)
+    )
+    suggestion_rows = (
+        select(Suggestion.user_id, literal(0), asked, func.count())
+        .where(
+            Suggestion.team_id == bindparam("team_id"),
+            _listed(dialect, Suggestion.user_id, "ids"),
+            Suggestion.created_at >= bindparam("suggested_since", type_=Suggestion.created_at.type),
+        )
+        .group_by(Suggestion.user_id)
+    )
+    return union_all(offer_rows, suggestion_rows)
 
 
 def workload(
@@ -222,37 +415,16 @@ def workload(
     """What each person has on their plate, in one round trip (UNION ALL). Offers older than
     `offers_since` are done with in practice (nothing closes a request yet), and leaving them
     out keeps the rows read per person small (ix_offers_helper ends in created_at)."""
-    offer_rows = (
-        select(Offer.helper_id, func.count(), literal(0), literal(0))
-        .join(HelpRequest, HelpRequest.id == Offer.request_id)
-        .where(
-            Offer.team_id == team_id,
-            among(session, Offer.helper_id, user_ids),
-            Offer.created_at >= offers_since,
-            Offer.status.in_(_LIVE_OFFERS),
-            HelpRequest.status == RequestStatus.OPEN,
-        )
-        .group_by(Offer.helper_id)
-    )
-    asked = func.sum(
-        case(
-            ((Suggestion.asked_at.is_not(None)) & (Suggestion.asked_at >= week_start), 1),
-            else_=0,
-        )
-    )
-    suggestion_rows = (
-        select(Suggestion.user_id, literal(0), asked, func.count())
-        .where(
-            Suggestion.team_id == team_id,
-            among(session, Suggestion.user_id, user_ids),
-            Suggestion.created_at >= min(week_start, spread_start),
-        )
-        .group_by(Suggestion.user_id)
-    )
+    dialect = _dialect(session)
+    params = {
+        "team_id": team_id,
+        "ids": _list_value(dialect, user_ids),
+        "offers_since": offers_since,
+        "week_start": week_start,
+        "suggested_since": min(week_start, spread_start),
+    }
     totals: dict[str, list[int]] = {}
-    for user, offers, asked_count, suggested in session.execute(
-        union_all(offer_rows, suggestion_rows)
-    ):
+    for user, offers, asked_count, suggested in session.execute(_workload(dialect), params).all():
         entry = totals.setdefault(user, [0, 0, 0])
         entry[0] += int(offers or 0)
         entry[1] += int(asked_count or 0)

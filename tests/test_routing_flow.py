@@ -9,9 +9,10 @@ from sqlalchemy import event, select
 
 from bot.domain.requests import HelpKind, RequestDraft, RequestSize, RequestStatus
 from bot.domain.responses import OfferSource, OfferStatus, Route, SuggestionStatus
-from bot.domain.routing import skill_stem, terms
+from bot.domain.routing import lookup_keys, skill_stem, terms
 from bot.scheduler import widen_job
-from bot.services.routing import plan_routing
+from bot.services.people import zone_of
+from bot.services.routing import plan_routing, zone
 from db import routing_queries as rq
 from db.models import (
     HelperProfile,
@@ -504,3 +505,110 @@ def test_only_recent_offers_count_as_load(databases, session, clock) -> None:
     )
     # Equal in every other way: two offers from a month ago are not work in hand any more.
     assert [s.user_id for s in plan.suggestions] == ["UEARLIER", "UBUSY"]
+
+
+def test_people_reads_slack_and_helper_profiles_in_one_query(session, clock) -> None:
+    person(session, clock, "UBOTH", capacity=5, tz="Asia/Tokyo")
+    session.add(
+        SlackUser(
+            team_id=TEAM_ID,
+            user_id="USLACKONLY",
+            real_name="Slack Only",
+            tz=None,
+            tz_offset=3600,
+            is_bot=True,
+            is_deleted=False,
+            is_admin=False,
+            is_owner=False,
+            fetched_at=clock(),
+        )
+    )
+    session.add(
+        HelperProfile(
+            team_id=TEAM_ID,
+            user_id="UPROFILEONLY",
+            weekly_capacity=1,
+            paused=True,
+            updated_at=clock(),
+        )
+    )
+    session.commit()
+    found = count_and_read(
+        session,
+        lambda: rq.people(session, TEAM_ID, ["UBOTH", "USLACKONLY", "UPROFILEONLY", "UNONE"]),
+    )
+    assert found == {
+        "UBOTH": rq.Person("Asia/Tokyo", 0, False, False, 5, False),
+        "USLACKONLY": rq.Person(None, 3600, True, False, None, False),
+        "UPROFILEONLY": rq.Person(None, None, False, False, 1, True),
+    }
+
+
+def count_and_read(session, read):
+    """What `read` returns, checking it took one statement (once a transaction is open)."""
+    read()
+    found = []
+    assert count_queries(session, lambda: found.append(read())) == 1
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("tz", "offset"),
+    [("Europe/London", 0), ("", 19800), (None, -18000), ("Mars/Olympus_Mons", 3600)],
+)
+def test_a_candidates_zone_follows_the_rule_of_zone_of(tz, offset) -> None:
+    user = SlackUser(team_id=TEAM_ID, user_id="U1", tz=tz, tz_offset=offset)
+    assert zone(tz, offset) == zone_of(user)
+
+
+def test_history_reads_only_the_latest_requests_using_each_term(session, clock) -> None:
+    past_request(session, clock, "flux capacitor calibration drifts", "UEARLIER")
+    for n in range(2):
+        past_request(session, clock, f"flux capacitor calibration again {n}", "ULATER")
+    session.commit()
+    telling = terms("flux capacitor")
+
+    def history(per_term):
+        return rq.helper_history(
+            session, TEAM_ID, telling, min_shared=2, limit=10, per_term=per_term
+        )
+
+    assert history(2) == {"ULATER": rq.History(2, 2)}
+    assert history(3) == {"ULATER": rq.History(2, 2), "UEARLIER": rq.History(1, 2)}
+
+
+def test_interests_say_who_is_glad_to_help_with_the_requests_topic_only(
+    databases, session, clock
+) -> None:
+    other = Topic(
+        team_id=TEAM_ID,
+        name="Frontend",
+        keywords="react,css",
+        channel_id="C0FRONT",
+        created_at=clock(),
+        updated_at=clock(),
+    )
+    session.add(other)
+    session.flush()
+    person(session, clock, "UDATA", topics=[databases], skills=["Postgres", "SQL"])
+    person(session, clock, "UFRONT", topics=[other])
+    session.commit()
+    glad, skills = rq.interests(session, TEAM_ID, ["UDATA", "UFRONT"], databases.id)
+    assert glad == {"UDATA"}
+    assert skills == {"UDATA": {"Postgres", "SQL"}}
+    glad, _ = rq.interests(session, TEAM_ID, ["UDATA", "UFRONT"], None)
+    assert glad == set()
+
+
+def test_skill_holders_are_found_however_many_keys_a_request_has(session, clock) -> None:
+    person(session, clock, "UONE", skills=["kafka"])
+    person(session, clock, "UTWO", skills=["kafka", "schema registry"])
+    person(session, clock, "UNONE", skills=["figma"])
+    session.commit()
+    request_terms = terms(
+        "our kafka consumers lag behind the schema registry after every deploy of billing "
+        "sync, orders export, invoices and the nightly reports"
+    )
+    keys = lookup_keys(request_terms)
+    assert len(keys) > 20  # enough for SQLite's planner to prefer a whole-table scan unhelped
+    assert rq.skill_helpers(session, TEAM_ID, keys, limit=10) == ["UTWO", "UONE"]

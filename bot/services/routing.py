@@ -2,7 +2,9 @@
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
 
@@ -21,10 +23,9 @@ from bot.domain.routing import (
     widen_window,
 )
 from bot.services.cards import card_of, tell_asker
-from bot.services.people import zone_of
 from bot.services.ports import SlackError, SlackPort
 from db import routing_queries as rq
-from db.models import HelpRequest, Topic
+from db.models import HelpRequest
 from db.models import Suggestion as SuggestionRow
 
 log = logging.getLogger(__name__)
@@ -42,9 +43,28 @@ DEFAULT_CAPACITY = 3
 # and would make the history lookup read too many rows; the floor keeps small workspaces useful.
 TELLING_SHARE, TELLING_FLOOR = 0.005, 50
 TELLING_TERMS = 6
+# Of each telling term, the most recent requests using it that the history lookup reads. The
+# ceiling above lets a term be in 2,500 of 500,000 requests, and reading all of them with their
+# offers was the slowest part of a ranking; the latest uses say best who knows about it now.
+HISTORY_PER_TERM = 500
 # An offer older than this is not work in hand any more, whatever its request's status says.
 OPEN_OFFER_WINDOW = timedelta(days=14)
 IDLE = rq.Workload(0, 0, 0)
+# Someone the app has no Slack or helper profile for: zone unknown, default capacity.
+NOBODY = rq.Person(None, None, False, False, None, False)
+
+
+@lru_cache(maxsize=256)
+def zone(tz: str | None, tz_offset: int) -> tzinfo:
+    """A Slack profile's time zone: its IANA name, else its fixed offset. The rule of
+    bot.services.people.zone_of, on the two columns rather than an ORM row, and worked out once
+    per distinct zone: a ranking has a hundred or more people in a dozen zones."""
+    if tz:
+        try:
+            return ZoneInfo(tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            log.warning("unknown time zone %r; using its offset", tz)
+    return timezone(timedelta(seconds=tz_offset))
 
 
 @dataclass(frozen=True)
@@ -55,7 +75,7 @@ class Routing:
     suggestions: tuple[Suggestion, ...]  # ranked, shown ones first, then the reserve
 
 
-def topic_spec(row: Topic) -> TopicSpec:
+def topic_spec(row: rq.TopicRow) -> TopicSpec:
     return TopicSpec(
         id=row.id,
         name=row.name,
@@ -86,7 +106,12 @@ def plan_routing(
         key=lambda t: (frequencies[t], t),
     )[:TELLING_TERMS]
     history = rq.helper_history(
-        session, team_id, telling, min_shared=min(2, len(telling)), limit=POOL
+        session,
+        team_id,
+        telling,
+        min_shared=min(2, len(telling)),
+        limit=POOL,
+        per_term=HISTORY_PER_TERM,
     )
     pool = dict.fromkeys(history)
     if topic is not None:
@@ -97,9 +122,10 @@ def plan_routing(
     if not user_ids:
         return Routing(topic, channel, tuple(request_terms), ())
 
-    profiles = rq.profiles(session, team_id, user_ids)
-    their_topics, their_skills = rq.interests(session, team_id, user_ids)
-    users = rq.slack_users(session, team_id, user_ids)
+    people = rq.people(session, team_id, user_ids)
+    # Only the request's topic is read: it is the only one ranking compares people with.
+    glad, their_skills = rq.interests(session, team_id, user_ids, topic.id if topic else None)
+    topic_only = frozenset((topic.id,)) if topic is not None else frozenset()
     loads = rq.workload(
         session,
         team_id,
@@ -110,23 +136,25 @@ def plan_routing(
     )
     candidates = []
     for user_id in user_ids:
-        profile, user, past = profiles.get(user_id), users.get(user_id), history.get(user_id)
+        person, past = people.get(user_id, NOBODY), history.get(user_id)
         load = loads.get(user_id, IDLE)
         candidates.append(
             Candidate(
                 user_id=user_id,
-                topics=frozenset(their_topics.get(user_id, ())),
+                topics=topic_only if user_id in glad else frozenset(),
                 skills=frozenset(their_skills.get(user_id, ())),
                 similar_helped=past.similar_helped if past else 0,
                 similarity=(past.best_shared / len(telling)) if past and telling else 0.0,
-                tz=zone_of(user) if user else None,
+                tz=None if person.tz_offset is None else zone(person.tz, person.tz_offset),
                 open_offers=load.open_offers,
                 asked_this_week=load.asked_this_week,
-                weekly_capacity=profile.weekly_capacity if profile else DEFAULT_CAPACITY,
+                weekly_capacity=(
+                    DEFAULT_CAPACITY if person.weekly_capacity is None else person.weekly_capacity
+                ),
                 suggested_recently=load.suggested_recently,
-                is_bot=bool(user and user.is_bot),
-                is_deleted=bool(user and user.is_deleted),
-                paused=bool(profile and profile.paused),
+                is_bot=person.is_bot,
+                is_deleted=person.is_deleted,
+                paused=person.paused,
             )
         )
     ranked = rank_helpers(
