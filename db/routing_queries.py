@@ -23,9 +23,10 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import operators
+from sqlalchemy.sql import Executable, operators
 from sqlalchemy.sql.expression import TableValuedAlias, UnaryExpression
 
 from bot.domain.requests import RequestStatus
@@ -113,23 +114,31 @@ def topics(session: Session, team_id: str) -> list[TopicRow]:
     return [TopicRow(*row) for row in session.execute(_TOPICS, {"team_id": team_id}).all()]
 
 
+@functools.cache
+def _term_inserts(dialect: str) -> tuple[Executable, Executable]:
+    """Index a request's terms, and count them: one row per term, sent as an executemany of a
+    statement built once. A multi-row VALUES, built per call, was compiled afresh every time
+    (about 2 ms on the submission's listener thread)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    postings = insert(RequestTerm.__table__).on_conflict_do_nothing()
+    counted = insert(TermStat.__table__)
+    counted = counted.on_conflict_do_update(
+        index_elements=["team_id", "term"], set_={"requests": counted.table.c.requests + 1}
+    )
+    return postings, counted
+
+
 def record_terms(session: Session, team_id: str, request_id: int, terms: Sequence[str]) -> None:
     """Index a request's terms and count them per workspace, for later similarity lookups."""
-    if not terms:
+    distinct = list(dict.fromkeys(terms))
+    if not distinct:
         return
+    postings, counted = _term_inserts(_dialect(session))
     session.execute(
-        insert_for(session)(RequestTerm)
-        .values([{"request_id": request_id, "term": t, "team_id": team_id} for t in terms])
-        .on_conflict_do_nothing()
-    )
-    statement = insert_for(session)(TermStat).values(
-        [{"team_id": team_id, "term": t, "requests": 1} for t in (CORPUS, *terms)]
+        postings, [{"request_id": request_id, "term": t, "team_id": team_id} for t in distinct]
     )
     session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["team_id", "term"],
-            set_={"requests": TermStat.requests + 1},
-        )
+        counted, [{"team_id": team_id, "term": t, "requests": 1} for t in (CORPUS, *distinct)]
     )
 
 
