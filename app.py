@@ -1,11 +1,15 @@
 """Reciprocity's composition root: settings, database, Slack app, scheduler, then serve."""
 
 import logging
+import signal
 import sys
+import threading
 
+from apscheduler.schedulers.background import BackgroundScheduler
 from dotenv import load_dotenv
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackClientError
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import SettingsError, load_settings
@@ -59,7 +63,10 @@ def main() -> int:
         return 2
 
     scheduler = build_scheduler(deps)
-    scheduler.start()
+    if settings.scheduler == "only":
+        return run_jobs_only(scheduler, engine)
+    if settings.scheduler == "embedded":
+        scheduler.start()
     try:
         if settings.app_token is not None:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -68,7 +75,25 @@ def main() -> int:
         else:
             serve(app, "0.0.0.0", settings.port)
     finally:
-        scheduler.shutdown(wait=False)
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+        engine.dispose()
+    return 0
+
+
+def run_jobs_only(scheduler: BackgroundScheduler, engine: Engine) -> int:
+    """SCHEDULER=only: the background jobs alone, for deployments with several web processes
+    (run those with SCHEDULER=off). Stops cleanly on SIGTERM or Ctrl-C."""
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    scheduler.start()
+    logging.getLogger("reciprocity").info("running the background jobs only")
+    try:
+        stop.wait()
+    finally:
+        # Let a job finish its message: the outbox claim would otherwise go stale and wait.
+        scheduler.shutdown(wait=True)
         engine.dispose()
     return 0
 

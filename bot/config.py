@@ -53,6 +53,11 @@ class Settings:
     widen_without_deadline: timedelta = timedelta(hours=4)
     # Reacting to a posted request with one of these offers help; the first is the one suggested.
     offer_emojis: tuple[str, ...] = ("raising_hand", "hand")
+    # Where the background jobs run: in this process beside the app ("embedded"), not here
+    # ("off": another process runs them), or only them ("only": no Slack requests served).
+    scheduler: str = "embedded"
+    # Scheduled messages are paced to this many a second (Slack's chat.postMessage limits).
+    outbox_per_second: float = 20.0
 
     @property
     def socket_mode(self) -> bool:
@@ -178,6 +183,22 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         )
 
     offer_emojis = _offer_emojis(_get(env, "OFFER_EMOJIS"))
+    scheduler = (_get(env, "SCHEDULER") or "embedded").lower()
+    if scheduler not in ("embedded", "off", "only"):
+        raise SettingsError(
+            f"SCHEDULER must be embedded (jobs run in the app process), off (another process "
+            f"runs them) or only (this process runs just the jobs), not {scheduler!r}."
+        )
+    pace_text = _get(env, "OUTBOX_PER_SECOND") or "20"
+    try:
+        outbox_per_second = float(pace_text)
+    except ValueError:
+        outbox_per_second = -1.0
+    if not 0 < outbox_per_second <= 100:
+        raise SettingsError(
+            f"OUTBOX_PER_SECOND must be a number of messages a second above 0 and at most 100, "
+            f"not {pace_text!r}."
+        )
 
     return Settings(
         bot_token=bot_token,
@@ -194,6 +215,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         widen_fraction=widen_fraction,
         widen_without_deadline=timedelta(hours=int(hours_text)),
         offer_emojis=offer_emojis,
+        scheduler=scheduler,
+        outbox_per_second=outbox_per_second,
     )
 
 

@@ -8,6 +8,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.services.scheduled import preview_digests
 from bot.services.workspace import NotAdmin, change_policy, editable_policy
 from bot.slack.blocks import ids
 from bot.slack.blocks.settings import read_settings_form, settings_modal
@@ -43,6 +44,23 @@ def register(app: App, deps: Deps) -> None:
             logger.warning(
                 "could not open the settings for %s: %s", user_id, error.response.get("error")
             )
+
+    @app.action(ids.PREVIEW_DIGEST)
+    def preview(ack: Ack, body: dict[str, Any], client: WebClient, logger: Logger) -> None:
+        ack()
+        user_id = body["user"]["id"]
+        with deps.sessions() as session:
+            allowed = preview_digests(
+                session,
+                deps.slack,
+                team_id=team_of(body),
+                user_id=user_id,
+                admin_ids=deps.settings.admin_user_ids,
+                clock=deps.clock,
+            )
+        if not allowed:
+            logger.info("%s was refused the digest preview: not an admin", user_id)
+            tell_privately(client, logger, user_id, NOT_ADMIN_SETTINGS)
 
     @app.view(ids.SETTINGS_MODAL)
     def save_settings(
