@@ -59,6 +59,10 @@ def test_least_privilege() -> None:
         "reactions:read",
         "users:read",
         "mpim:write",
+        "im:write",
+        "im:history",
+        "channels:history",
+        "groups:history",
     }
 
 
