@@ -4,6 +4,7 @@ import logging
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from bot.clock import utc_now
 from bot.services.asks import resume_stalled_deliveries, widen_due
 from bot.services.closing import expire_unanswered, follow_up_due
 from bot.services.outbox import Pacer, send_due
@@ -95,6 +96,8 @@ def build_scheduler(deps: Deps) -> BackgroundScheduler:
         id="plan_nudges_and_digests",
         max_instances=1,
         coalesce=True,
+        # At start too: a restart must not hold back what was due while the app was down.
+        next_run_time=utc_now(),
     )
     scheduler.add_job(
         send_job,
@@ -104,5 +107,6 @@ def build_scheduler(deps: Deps) -> BackgroundScheduler:
         id="send_outbox",
         max_instances=1,
         coalesce=True,
+        next_run_time=utc_now(),
     )
     return scheduler

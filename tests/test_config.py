@@ -138,3 +138,19 @@ def test_offer_emojis_default_and_custom() -> None:
     assert custom.offer_emojis == ("+1", "eyes")
     with pytest.raises(SettingsError, match="OFFER_EMOJIS"):
         load_settings({**base, "OFFER_EMOJIS": "raising hand"})
+
+
+def test_scheduler_mode_and_outbox_pace() -> None:
+    base = {
+        "SLACK_BOT_TOKEN": "xoxb-1",
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "HELP_CHANNEL": "C0HELP1",
+    }
+    settings = load_settings(base)
+    assert (settings.scheduler, settings.outbox_per_second) == ("embedded", 20.0)
+    only = load_settings({**base, "SCHEDULER": "Only", "OUTBOX_PER_SECOND": "2.5"})
+    assert (only.scheduler, only.outbox_per_second) == ("only", 2.5)
+    with pytest.raises(SettingsError, match="SCHEDULER"):
+        load_settings({**base, "SCHEDULER": "sometimes"})
+    with pytest.raises(SettingsError, match="OUTBOX_PER_SECOND"):
+        load_settings({**base, "OUTBOX_PER_SECOND": "0"})

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -174,3 +175,46 @@ def test_unreachable_slack_stops_the_app_with_one_sentence(tmp_path) -> None:
     output = (tmp_path / "app.log").read_text()
     assert "reciprocity: could not reach Slack at SLACK_API_URL" in output
     assert "Traceback" not in output
+
+
+def test_scheduler_only_runs_the_jobs_and_serves_nothing(fake_slack, tmp_path) -> None:
+    from bot.domain.outbox import OutboxStatus, outbox_key
+    from db.migrate import upgrade
+    from db.models import OutboxMessage
+
+    port = free_port()
+    with scratch_database(tmp_path) as database_url:
+        engine = create_db_engine(database_url)
+        upgrade(engine)
+        now = utc_now()
+        with engine.begin() as connection:
+            connection.execute(
+                OutboxMessage.__table__.insert().values(
+                    team_id="T0001",
+                    key=outbox_key("start_small", ASKER_ID, "2026-W48"),
+                    kind="start_small",
+                    target=ASKER_ID,
+                    period="2026-W48",
+                    text="A small ask is an easy place to start.",
+                    status=OutboxStatus.PENDING,
+                    attempts=0,
+                    next_attempt_at=now - timedelta(minutes=1),
+                    created_at=now - timedelta(minutes=1),
+                )
+            )
+        env = settings_env(fake_slack.base_url, database_url, PORT=str(port), SCHEDULER="only")
+        process = start(tmp_path, env)
+        try:
+            fake_slack.wait_for("chat.postMessage", timeout=30)
+            with pytest.raises(urllib.error.URLError):
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            returncode = process.wait(timeout=15)
+        log = (tmp_path / "app.log").read_text()
+        assert returncode == 0, log
+        with engine.connect() as connection:
+            (status,) = connection.execute(select(OutboxMessage.status)).one()
+        engine.dispose()
+    assert status == OutboxStatus.SENT
+    assert "running the background jobs only" in log
