@@ -177,11 +177,12 @@ def thanks_for(session: Session, request_id: int) -> list[Thanks]:
     )
 
 
-def due_for_follow_up(session: Session, now: datetime, limit: int) -> list[int]:
-    """Open requests whose needed-by has passed and whose asker has not been asked about it."""
+def due_for_follow_up(session: Session, now: datetime, limit: int) -> list[tuple[int, str, str]]:
+    """Open requests whose needed-by has passed and whose asker has not been asked about it:
+    (id, asker, team)."""
     return list(
-        session.scalars(
-            select(HelpRequest.id)
+        session.execute(
+            select(HelpRequest.id, HelpRequest.asker_id, HelpRequest.team_id)
             .where(
                 HelpRequest.status == RequestStatus.OPEN,
                 HelpRequest.needed_by <= now,

@@ -4,7 +4,7 @@ posted message kept current, through signed requests and the fake Slack."""
 
 import copy
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -736,6 +736,17 @@ def follow_up(deps):
         return closing.follow_up_due(session, deps.slack, clock=deps.clock)
 
 
+def into_working_hours(clock, tz="Europe/Berlin"):
+    """The follow-up waits for the asker's working hours, like a nudge: move the clock there."""
+    from zoneinfo import ZoneInfo
+
+    while True:
+        local = clock().astimezone(ZoneInfo(tz))
+        if local.weekday() < 5 and 9 <= local.hour < 17:
+            return
+        clock.advance(hours=1)
+
+
 def expire(deps):
     with deps.sessions() as session:
         return closing.expire_unanswered(session, deps.slack, clock=deps.clock)
@@ -827,6 +838,7 @@ def test_still_need_help_extends_it_and_asks_more_people(
     assert extended.created_at == clock()
 
     past_needed_by(clock, request)  # the new needed-by passes too: asked again
+    into_working_hours(clock)
     assert follow_up(deps) == [request.id]
 
 
@@ -905,6 +917,19 @@ def test_still_need_help_reopens_an_expired_request(
     assert kinds(session, request.id)[-2:] == [EventKind.EXPIRED, EventKind.EXTENDED]
 
 
+def test_the_follow_up_waits_for_the_askers_working_hours(posted, deps, session, clock) -> None:
+    from zoneinfo import ZoneInfo
+
+    request = the_request(session)
+    # Saturday 03:00 in Berlin: the asker hears nothing until Monday 9:00, their time.
+    clock.now = datetime(2026, 11, 28, 3, 0, tzinfo=ZoneInfo("Europe/Berlin")).astimezone(UTC)
+    request.needed_by = clock() - timedelta(hours=1)
+    session.commit()
+    assert follow_up(deps) == []
+    clock.now = datetime(2026, 11, 30, 9, 0, tzinfo=ZoneInfo("Europe/Berlin")).astimezone(UTC)
+    assert follow_up(deps) == [request.id]
+
+
 def test_a_new_needed_by_from_the_edit_form_restarts_the_follow_up(
     posted, deps, driver, fake_slack, session, clock
 ) -> None:
@@ -922,6 +947,7 @@ def test_a_new_needed_by_from_the_edit_form_restarts_the_follow_up(
     assert expire(deps) == []  # its needed-by is three days ahead still
     assert the_request(session).status == RequestStatus.OPEN
     clock.advance(days=3)
+    into_working_hours(clock)
     assert follow_up(deps) == [posted.id]  # asked again once the new needed-by passes
 
 

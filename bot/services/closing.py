@@ -9,12 +9,14 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
+from bot.domain.nudges import NudgePolicy, is_quiet_time
 from bot.domain.requests import RequestCard, RequestStatus
 from bot.domain.responses import EventKind, OfferStatus
 from bot.domain.routing import widen_window
-from bot.services import routing
+from bot.services import people, routing
 from bot.services.asks import Outcome
 from bot.services.cards import card_of, tell_asker, who
+from bot.services.people import zone_of
 from bot.services.ports import SlackError, SlackPort
 from bot.services.status import refresh_post
 from db import queries
@@ -30,6 +32,7 @@ THANKS_MAX_CHARS = 1000
 # How long an asker who was asked "did you get what you needed?" has to answer before the
 # request is let go as expired.
 FOLLOW_UP_GRACE = timedelta(days=7)
+WORKING_HOURS = NudgePolicy()
 
 
 @dataclass(frozen=True)
@@ -133,8 +136,14 @@ def follow_up_due(
     they needed. Claimed first, so two schedulers never ask twice."""
     now = clock()
     asked = []
-    for request_id in rq.due_for_follow_up(session, now, limit):
-        if not rq.claim_follow_up(session, request_id, now):
+    for request_id, asker_id, team_id in rq.due_for_follow_up(session, now, limit):
+        # Like a nudge, it waits for the asker's working hours (their Slack time zone; UTC when
+        # unknown), so a deadline that passes at night is asked about in the morning.
+        asker = people.profile(session, slack, team_id=team_id, user_id=asker_id, clock=clock)
+        zone = zone_of(asker)
+        if is_quiet_time(now, zone, WORKING_HOURS) or not rq.claim_follow_up(
+            session, request_id, now
+        ):
             session.commit()
             continue
         request = queries.get_request(session, request_id)
