@@ -68,6 +68,19 @@ def bump(session: Session, request_id: int, now: datetime) -> None:
     )
 
 
+def bump_if_open(session: Session, request_id: int, now: datetime) -> bool:
+    """Count a change, only while the request is open. Done before changing an offer: on
+    PostgreSQL the UPDATE waits for a concurrent resolve (or withdrawal) to commit and then sees
+    its status, so an offer or an acceptance never lands on a request that just closed."""
+    result = session.execute(
+        update(HelpRequest)
+        .where(HelpRequest.id == request_id, HelpRequest.status == RequestStatus.OPEN)
+        .values(revision=HelpRequest.revision + 1, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
 def revision_of(session: Session, request_id: int) -> int | None:
     return session.scalar(select(HelpRequest.revision).where(HelpRequest.id == request_id))
 

@@ -650,7 +650,6 @@ def event_ids(live: Live, request_id: int, kind: EventKind) -> list[int]:
     return [event.id for event in events_on(live, request_id, kind)]
 
 
-@pytest.mark.xfail(ON_POSTGRES, strict=True, reason=RACE_BUG)
 def test_an_offer_racing_a_resolve_is_not_recorded_after_it(
     live: Live, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -675,7 +674,6 @@ def test_an_offer_racing_a_resolve_is_not_recorded_after_it(
     )
 
 
-@pytest.mark.xfail(ON_POSTGRES, strict=True, reason=RACE_BUG)
 def test_an_accept_racing_a_resolve_is_not_applied_after_it(
     live: Live, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:

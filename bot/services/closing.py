@@ -79,12 +79,6 @@ def resolve_request(
         session.commit()
         return refused or Outcome.NOT_FOUND, ()
     now = clock()
-    accepted = [
-        o.helper_id for o in rq.offers_of(session, request_id) if o.status == OfferStatus.ACCEPTED
-    ]
-    written = {h: n.strip()[:THANKS_MAX_CHARS] for h, n in notes.items() if n and n.strip()}
-    thanked = tuple(h for h in dict.fromkeys([*accepted, *written, *others]) if h != user_id)
-    impact = (impact or "").strip()[:THANKS_MAX_CHARS] or None
     if not rq.move_request(
         session,
         request_id,
@@ -96,6 +90,14 @@ def resolve_request(
     ):
         session.commit()
         return Outcome.NOT_OPEN, ()
+    # Read after the UPDATE, which on PostgreSQL waited for any acceptance in flight to commit:
+    # everyone accepted before the resolution is thanked, and no one can be accepted after it.
+    accepted = [
+        h for h, status in rq.offer_tally(session, request_id) if status == OfferStatus.ACCEPTED
+    ]
+    written = {h: n.strip()[:THANKS_MAX_CHARS] for h, n in notes.items() if n and n.strip()}
+    thanked = tuple(h for h in dict.fromkeys([*accepted, *written, *others]) if h != user_id)
+    impact = (impact or "").strip()[:THANKS_MAX_CHARS] or None
     rq.add_thanks(
         session,
         [

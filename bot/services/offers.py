@@ -81,6 +81,9 @@ def offer_help(
         session.commit()
         return refused or Answer.NOT_FOUND
     now = clock()
+    if not rq.bump_if_open(session, request_id, now):
+        session.rollback()
+        return Answer.NOT_OPEN
     offer_id = rq.insert_offer(
         session,
         {
@@ -104,7 +107,7 @@ def offer_help(
             now=now,
             source=source,
         ):
-            session.commit()
+            session.rollback()  # nothing changed: the revision stays as it was
             return Answer.ALREADY
         offer_id = existing.id
     routing_queries.answer_suggestion(
@@ -115,7 +118,6 @@ def offer_help(
         now,
         only_from=(SuggestionStatus.SUGGESTED, SuggestionStatus.ASKED, SuggestionStatus.DECLINED),
     )
-    rq.bump(session, request_id, now)
     rq.record_event(
         session, request, EventKind.OFFERED, now, actor_id=helper_id, detail=source.value
     )
@@ -316,6 +318,9 @@ def _answer_offer(
     refused, offer, request = _asker_offer(session, offer_id, user_id)
     if refused is not None or offer is None or request is None:
         return refused or Answer.NOT_FOUND, None, None
+    if not rq.bump_if_open(session, request.id, now):
+        session.rollback()
+        return Answer.NOT_OPEN, None, None
     moved = rq.move_offer(
         session,
         offer_id,
@@ -325,8 +330,8 @@ def _answer_offer(
         **values,
     )
     if not moved:
+        session.rollback()
         return _not_moved(session, offer), None, None
-    rq.bump(session, request.id, now)
     rq.record_event(session, request, kind, now, actor_id=user_id, subject_id=offer.helper_id)
     session.commit()
     return None, offer, request
