@@ -8,8 +8,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 
 def create_db_engine(url: str, **kwargs: Any) -> Engine:
+    sqlite = make_url(url).get_backend_name() == "sqlite"
+    if sqlite:
+        # A file has no server connection to go stale: a ping per checkout is pure cost on the
+        # submission's path (two checkouts each).
+        kwargs.pop("pool_pre_ping", None)
     engine = create_engine(url, **kwargs)
-    if make_url(url).get_backend_name() == "sqlite":
+    if sqlite:
         _configure_sqlite(engine)
     return engine
 

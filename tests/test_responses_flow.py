@@ -1167,10 +1167,6 @@ def test_an_offer_on_a_direct_ask_is_stored_as_direct(
     assert offer_of(session, "UDB2").source == OfferSource.DIRECT
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: routing.ask_suggested records no ASKED event (routing.py is being reworked)",
-)
 def test_each_helper_asked_directly_is_an_event(
     helpers, open_ask_modal, driver, fake_slack, session, clock
 ) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.domain.requests import RequestDraft
-from bot.domain.responses import Route, SuggestionStatus
+from bot.domain.responses import EventKind, Route, SuggestionStatus
 from bot.domain.routing import (
     Candidate,
     Suggestion,
@@ -24,6 +24,7 @@ from bot.domain.routing import (
 )
 from bot.services.cards import card_of, tell_asker
 from bot.services.ports import SlackError, SlackPort
+from db import response_queries
 from db import routing_queries as rq
 from db.models import HelpRequest
 from db.models import Suggestion as SuggestionRow
@@ -252,6 +253,10 @@ def ask_suggested(
             rq.set_suggestion_status(session, row.id, SuggestionStatus.DECLINED, clock())
             session.commit()
             continue
+        response_queries.record_event(
+            session, request, EventKind.ASKED, clock(), subject_id=row.user_id
+        )
+        session.commit()
         asked.append(row.user_id)
     return tuple(asked)
 
