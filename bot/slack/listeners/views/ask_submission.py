@@ -34,6 +34,9 @@ def register(app: App, deps: Deps) -> None:
             return
         source = metadata.get("source")
         source = source if isinstance(source, str) and source.startswith("https://") else None
+        # One session from coaching to the post: the reads before the ack and the insert after
+        # it share a transaction, so a submission begins and checks out a connection once less.
+        # The ack is not a Slack call; no transaction stays open across one.
         with deps.sessions() as session:
             prepared = prepare_request(
                 session,
@@ -45,21 +48,21 @@ def register(app: App, deps: Deps) -> None:
                 draft_id=metadata_int(metadata, "request_id"),
                 source_permalink=source,
             )
-        plan, draft_id = prepared.plan, prepared.draft_id
-        if prepared.needs_review:
-            logger.info("ask from %s shown its review (draft %s)", asker, draft_id)
-            shown = [Suggested(s.user_id, s.reasons) for s in plan.suggestions[:SHOWN]]
-            view = review_view(
-                prepared.report,
-                request_id=draft_id,
-                support=deps.settings.support_resources,
-                channel=plan.channel,
-                suggested=shown,
-            )
-            ack(response_action="update", view=view)
-            return
-        ack()
-        with deps.sessions() as session:
+            plan, draft_id = prepared.plan, prepared.draft_id
+            if prepared.needs_review:
+                session.commit()
+                logger.info("ask from %s shown its review (draft %s)", asker, draft_id)
+                shown = [Suggested(s.user_id, s.reasons) for s in plan.suggestions[:SHOWN]]
+                view = review_view(
+                    prepared.report,
+                    request_id=draft_id,
+                    support=deps.settings.support_resources,
+                    channel=plan.channel,
+                    suggested=shown,
+                )
+                ack(response_action="update", view=view)
+                return
+            ack()
             if draft_id is not None:
                 publish_draft(
                     session,
