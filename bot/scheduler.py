@@ -1,6 +1,8 @@
 """Background jobs, run by APScheduler inside the app process."""
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -58,55 +60,28 @@ def send_job(deps: Deps, pacer: Pacer) -> None:
 
 def build_scheduler(deps: Deps) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone="UTC")
-    scheduler.add_job(
-        resume_stalled_job,
-        "interval",
-        minutes=1,
-        args=[deps],
-        id="resume_stalled_posts",
-        # A run that overlaps the next is skipped, not stacked: the claims make it safe anyway.
-        max_instances=1,
-        coalesce=True,
-    )
-    scheduler.add_job(
-        widen_job,
-        "interval",
-        minutes=1,
-        args=[deps],
-        id="widen_unanswered",
-        max_instances=1,
-        coalesce=True,
-    )
-    scheduler.add_job(
-        follow_up_job,
-        "interval",
-        minutes=1,
-        args=[deps],
-        id="follow_up_past_needed_by",
-        max_instances=1,
-        coalesce=True,
-    )
-    # Digests go out at an hour in each person's own time zone, so planning runs often; the
-    # outbox keys make every run after the first at that hour plan nothing new.
-    scheduler.add_job(
-        plan_job,
-        "interval",
-        minutes=5,
-        args=[deps],
-        id="plan_nudges_and_digests",
-        max_instances=1,
-        coalesce=True,
-        # At start too: a restart must not hold back what was due while the app was down.
-        next_run_time=utc_now(),
-    )
-    scheduler.add_job(
-        send_job,
-        "interval",
-        minutes=1,
-        args=[deps, Pacer(per_second=deps.settings.outbox_per_second)],
-        id="send_outbox",
-        max_instances=1,
-        coalesce=True,
-        next_run_time=utc_now(),
-    )
+    pacer = Pacer(per_second=deps.settings.outbox_per_second)
+    # (job, its arguments, id, minutes between runs, also run at start)
+    jobs: list[tuple[Callable[..., None], list[Any], str, int, bool]] = [
+        (resume_stalled_job, [deps], "resume_stalled_posts", 1, False),
+        (widen_job, [deps], "widen_unanswered", 1, False),
+        (follow_up_job, [deps], "follow_up_past_needed_by", 1, False),
+        # Digests go out at an hour in each person's own time zone, so planning runs often; the
+        # outbox keys make every run after the first at that hour plan nothing new. Both outbox
+        # jobs also run at start: a restart must not hold back what fell due while it was down.
+        (plan_job, [deps], "plan_nudges_and_digests", 5, True),
+        (send_job, [deps, pacer], "send_outbox", 1, True),
+    ]
+    for job, args, job_id, minutes, at_start in jobs:
+        scheduler.add_job(
+            job,
+            "interval",
+            minutes=minutes,
+            args=args,
+            id=job_id,
+            # A run that overlaps the next is skipped, not stacked: the claims make it safe.
+            max_instances=1,
+            coalesce=True,
+            **({"next_run_time": utc_now()} if at_start else {}),
+        )
     return scheduler

@@ -147,3 +147,15 @@ def test_requests_by_asker_newest_first(session, clock) -> None:
         first.id,
     ]
     assert session.scalars(select(HelpRequest)).all()
+
+
+def test_every_background_job_is_scheduled(deps) -> None:
+    scheduler = build_scheduler(deps)
+    minutes = {job.id: job.trigger.interval.total_seconds() / 60 for job in scheduler.get_jobs()}
+    assert minutes == {
+        "resume_stalled_posts": 1,
+        "widen_unanswered": 1,
+        "follow_up_past_needed_by": 1,
+        "plan_nudges_and_digests": 5,
+        "send_outbox": 1,
+    }
