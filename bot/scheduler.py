@@ -46,8 +46,10 @@ def plan_job(deps: Deps) -> None:
 
 
 def send_job(deps: Deps, pacer: Pacer) -> None:
+    # A minute's worth at the paced rate, so the job, which runs every minute, keeps up with it.
+    limit = max(1, int(pacer.per_second * 60))
     with deps.sessions() as session:
-        report = send_due(session, deps.slack, clock=deps.clock, pacer=pacer)
+        report = send_due(session, deps.slack, clock=deps.clock, pacer=pacer, limit=limit)
     if report.sent or report.failed or report.retrying or report.recovered:
         log.info(
             "outbox: %d sent, %d to retry, %d failed, %d recovered",

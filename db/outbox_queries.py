@@ -18,11 +18,13 @@ def enqueue(session: Session, rows: Sequence[dict[str, Any]]) -> int:
     is skipped by the unique constraint. Returns how many were new."""
     if not rows:
         return 0
+    # An executemany: SQLAlchemy sends it in pages ("insertmanyvalues") of one statement compiled
+    # once, so a Monday of many thousand digests stays under PostgreSQL's 65,535 parameters.
     inserted = session.scalars(
         insert_for(session)(OutboxMessage)
-        .values(list(rows))
         .on_conflict_do_nothing(index_elements=["key"])
-        .returning(OutboxMessage.id)
+        .returning(OutboxMessage.id),
+        list(rows),
     ).all()
     return len(inserted)
 

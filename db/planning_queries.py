@@ -39,7 +39,7 @@ _LIVE_OFFERS = (OfferStatus.OFFERED, OfferStatus.ACCEPTED)
 
 def teams(session: Session) -> list[str]:
     """Workspaces the app knows people in."""
-    return list(session.scalars(select(distinct(SlackUser.team_id))))
+    return list(session.scalars(select(SlackUser.team_id).distinct()))
 
 
 def people(session: Session, team_id: str) -> Sequence[Row[Any]]:

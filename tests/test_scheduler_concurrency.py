@@ -57,8 +57,6 @@ MONDAY = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 JOIN_TIMEOUT_S = 30.0
 # plan_all's first read (`planning_queries.teams`) warns on every run: the suite turns
 # SAWarning into an error, so it is let through here and pinned as a bug at the end of the file.
-DISTINCT_WARNING = "ignore:Column-expression-level unary distinct:sqlalchemy.exc.SAWarning"
-pytestmark = pytest.mark.filterwarnings(DISTINCT_WARNING)
 
 # (user, zone, skills): a dozen people over the world's time zones, plus a bot and a leaver.
 PEOPLE: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
@@ -418,12 +416,6 @@ def test_a_crash_mid_plan_leaves_nothing_half_planned(
     assert {CHANNEL_DIGEST, PERSONAL_DIGEST} <= {row.kind for row in rows}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=SAWarning,
-    reason="BUG: db/planning_queries.py:42 teams() selects distinct(column), which SQLAlchemy "
-    "warns about on every plan_all run; use select(SlackUser.team_id).distinct()",
-)
 def test_finding_the_workspaces_to_plan_raises_no_sqlalchemy_warning(database_url: str) -> None:
     engine = create_db_engine(database_url)
     try:
@@ -435,12 +427,6 @@ def test_finding_the_workspaces_to_plan_raises_no_sqlalchemy_warning(database_ur
         engine.dispose()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: db/outbox_queries.py:21 enqueue sends every row in one multi-VALUES INSERT; "
-    "past 65,535 bound parameters (7,281 rows) PostgreSQL refuses it and the whole plan is lost. "
-    "Send the rows as executemany (insertmanyvalues pages them) or in chunks",
-)
 def test_a_big_plan_fits_in_one_enqueue(database_url: str) -> None:
     if not database_url.startswith("postgresql"):
         pytest.skip("PostgreSQL's limit; this SQLite build allows far more bound parameters")

@@ -268,6 +268,7 @@ def _personal_digests(
     thanks: dict[str, list[dg.ThanksItem]] = defaultdict(list)
     for _, to_id, from_id, note, _ in pq.thanks_since(session, team_id, since):
         thanks[to_id].append(dg.ThanksItem(from_id, escape(note) if note else None))
+    waiting = _Waiting.of(snapshot.open_requests)
     rows = []
     for user_id, (person, period) in due.items():
         week = dg.PersonalWeek(
@@ -275,7 +276,7 @@ def _personal_digests(
             asked=asked.get(user_id, []),
             helped=helped.get(user_id, []),
             thanks=thanks.get(user_id, []),
-            matching=_matching(person, snapshot.open_requests),
+            matching=waiting.matching(person),
         )
         digest = dg.personal_digest(week)
         if digest is not None:
@@ -283,16 +284,43 @@ def _personal_digests(
     return rows
 
 
-def _matching(person: nd.Person, requests: list[nd.OpenRequest]) -> list[dg.OpenItem]:
-    found = [
-        r
-        for r in requests
-        if r.offers == 0
-        and r.asker_id != person.user_id
-        and ((r.keys & person.skill_keys) or r.topic_id in person.topic_ids)
-    ]
-    found.sort(key=lambda r: r.posted_at, reverse=True)
-    return [dg.OpenItem(r.id, r.what, None, r.needed_by) for r in found[:MAX_MATCHING]]
+@dataclass(frozen=True)
+class _Waiting:
+    """Open requests with no offer, indexed by the skill keys and topics they match, so finding
+    a person's matches reads only their own keys' lists, not every request."""
+
+    by_key: dict[str, list[nd.OpenRequest]]
+    by_topic: dict[int, list[nd.OpenRequest]]
+
+    @classmethod
+    def of(cls, requests: list[nd.OpenRequest]) -> "_Waiting":
+        by_key: dict[str, list[nd.OpenRequest]] = defaultdict(list)
+        by_topic: dict[int, list[nd.OpenRequest]] = defaultdict(list)
+        for request in sorted(requests, key=lambda r: r.posted_at, reverse=True):
+            if request.offers:
+                continue
+            for key in request.keys:
+                by_key[key].append(request)
+            if request.topic_id is not None:
+                by_topic[request.topic_id].append(request)
+        return cls(by_key, by_topic)
+
+    def matching(self, person: nd.Person) -> list[dg.OpenItem]:
+        found: dict[int, nd.OpenRequest] = {}
+        lists = [self.by_key.get(k, []) for k in person.skill_keys]
+        lists += [self.by_topic.get(t, []) for t in person.topic_ids]
+        for candidates in lists:
+            # Each list is newest first: a person needs only the first few of each.
+            taken = 0
+            for request in candidates:
+                if request.asker_id == person.user_id:
+                    continue
+                found[request.id] = request
+                taken += 1
+                if taken == MAX_MATCHING:
+                    break
+        newest = sorted(found.values(), key=lambda r: r.posted_at, reverse=True)[:MAX_MATCHING]
+        return [dg.OpenItem(r.id, r.what, None, r.needed_by) for r in newest]
 
 
 def preview_digests(
