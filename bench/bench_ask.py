@@ -21,11 +21,9 @@ import argparse
 import gc
 import json
 import logging
-import math
 import os
 import platform
 import tempfile
-import threading
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -33,12 +31,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_bolt import Ack, App
-from slack_bolt.listener.listener_completion_handler import ListenerCompletionHandler
-from slack_bolt.request import BoltRequest
-from slack_bolt.response import BoltResponse
 from slack_sdk import WebClient
 from sqlalchemy import Engine, func, select
 
+from bench.harness import (
+    WAIT_TIMEOUT_S,
+    CompletionCounter,
+    SignedRequests,
+    dispatch,
+    summarize,
+)
 from bot.config import load_settings
 from bot.domain.requests import HelpKind, RequestCard, RequestDraft, RequestSize
 from bot.slack.app import build_app, build_deps
@@ -60,9 +62,6 @@ from tests.slack_stand_in.pytest_plugin import (
     TEAM_ID,
     seed_workspace,
 )
-
-NS_PER_MS = 1_000_000
-WAIT_TIMEOUT_S = 10.0
 
 ASK_ACK = "/ask: ack returned"
 ASK_OPENED = "/ask: views.open"
@@ -103,47 +102,6 @@ class StampedSlack(FakeSlack):
         with self._lock:
             stamps = [stamp for called, stamp in self._stamps if called == method]
         return stamps[nth - 1]
-
-
-class SignedRequests:
-    """Stands in for the app under the driver, keeping the signed request it would have sent,
-    so building the payload (the driver's work, not the app's) stays out of the timing."""
-
-    def __init__(self) -> None:
-        self.last: tuple[str, dict[str, Any]] | None = None
-
-    def dispatch(self, req: BoltRequest) -> BoltResponse:
-        self.last = (req.raw_body, dict(req.headers))
-        return BoltResponse(status=200)
-
-    def take(self) -> tuple[str, dict[str, Any]]:
-        assert self.last is not None
-        taken, self.last = self.last, None
-        return taken
-
-
-class CompletionCounter(ListenerCompletionHandler):
-    """Counts listeners that have returned, so a measurement never starts while the previous
-    request's listener is still finishing (closing its session, logging) on another core."""
-
-    def __init__(self) -> None:
-        self._done = 0
-        self._cond = threading.Condition()
-
-    def handle(self, request: BoltRequest, response: BoltResponse | None) -> None:
-        with self._cond:
-            self._done += 1
-            self._cond.notify_all()
-
-    @property
-    def done(self) -> int:
-        with self._cond:
-            return self._done
-
-    def wait_for(self, count: int) -> None:
-        with self._cond:
-            if not self._cond.wait_for(lambda: self._done >= count, WAIT_TIMEOUT_S):
-                raise RuntimeError(f"listeners did not finish: {self._done}/{count}")
 
 
 @dataclass
@@ -222,12 +180,6 @@ def answers() -> dict[str, Any]:
     }
 
 
-def dispatch(app: App, signed: tuple[str, dict[str, Any]]) -> BoltResponse:
-    body, headers = signed
-    # The request object is built here, as an HTTP adapter builds it per request.
-    return app.dispatch(BoltRequest(body=body, headers=headers))
-
-
 def run_batch(
     contender: Contender,
     fake: StampedSlack,
@@ -281,23 +233,6 @@ def run_batch(
             samples[SUBMIT_DONE].append(told - start_submit)
     if fake.violations:
         raise RuntimeError(f"{contender.name} broke Slack's contract: {fake.violations}")
-
-
-def percentile(sorted_ns: list[int], p: float) -> float:
-    """Nearest-rank percentile, in milliseconds."""
-    rank = max(1, math.ceil(p / 100 * len(sorted_ns)))
-    return sorted_ns[rank - 1] / NS_PER_MS
-
-
-def summarize(samples: list[int]) -> dict[str, float]:
-    ordered = sorted(samples)
-    return {
-        "n": len(ordered),
-        "p50": percentile(ordered, 50),
-        "p90": percentile(ordered, 90),
-        "p99": percentile(ordered, 99),
-        "max": ordered[-1] / NS_PER_MS,
-    }
 
 
 def posted_rows(engine: Engine) -> tuple[int, int]:

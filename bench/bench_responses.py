@@ -21,11 +21,9 @@ if str(REPO) not in sys.path:
 import argparse
 import json
 import logging
-import math
 import os
 import platform
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -33,11 +31,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt import App
-from slack_bolt.listener.listener_completion_handler import ListenerCompletionHandler
-from slack_bolt.request import BoltRequest
 from slack_bolt.response import BoltResponse
 from sqlalchemy import Engine, func, select
 
+from bench.harness import (
+    CompletionCounter,
+    SignedRequests,
+    dispatch,
+    summarize,
+)
 from bot.config import load_settings
 from bot.domain.requests import HelpKind, RequestSize, RequestStatus
 from bot.domain.responses import OfferStatus
@@ -59,9 +61,6 @@ from tests.slack_stand_in.pytest_plugin import (
     TEAM_ID,
     seed_workspace,
 )
-
-NS_PER_MS = 1_000_000
-WAIT_TIMEOUT_S = 10.0
 
 REACT_ACK = "reaction: ack returned"
 REACT_DM = "reaction: asker's DM"
@@ -142,47 +141,6 @@ class StampedSlack(FakeSlack):
         return found[-1]
 
 
-class SignedRequests:
-    """Stands in for the app under the driver, keeping the signed request it would have sent,
-    so building and signing the payload stays out of the timing."""
-
-    def __init__(self) -> None:
-        self.last: tuple[str, dict[str, Any]] | None = None
-
-    def dispatch(self, req: BoltRequest) -> BoltResponse:
-        self.last = (req.raw_body, dict(req.headers))
-        return BoltResponse(status=200)
-
-    def take(self) -> tuple[str, dict[str, Any]]:
-        assert self.last is not None
-        taken, self.last = self.last, None
-        return taken
-
-
-class CompletionCounter(ListenerCompletionHandler):
-    """Counts listeners that have returned: a measurement starts only once the previous
-    request's listener has finished, and a round's result is read only after its listener."""
-
-    def __init__(self) -> None:
-        self._done = 0
-        self._cond = threading.Condition()
-
-    def handle(self, request: BoltRequest, response: BoltResponse | None) -> None:
-        with self._cond:
-            self._done += 1
-            self._cond.notify_all()
-
-    @property
-    def done(self) -> int:
-        with self._cond:
-            return self._done
-
-    def wait_for(self, count: int) -> None:
-        with self._cond:
-            if not self._cond.wait_for(lambda: self._done >= count, WAIT_TIMEOUT_S):
-                raise RuntimeError(f"listeners did not finish: {self._done}/{count}")
-
-
 @dataclass
 class Contender:
     name: str
@@ -252,12 +210,6 @@ class Bench:
             raise RuntimeError(f"{contender.name}: answered {response.status}: {response.body}")
         contender.completions.wait_for(finished + 1)
         return start, acked, mark
-
-
-def dispatch(app: App, signed: tuple[str, dict[str, Any]]) -> BoltResponse:
-    body, headers = signed
-    # The request object is built here, as an HTTP adapter builds it per request.
-    return app.dispatch(BoltRequest(body=body, headers=headers))
 
 
 def answers() -> dict[str, Any]:
@@ -417,23 +369,6 @@ def open_ask_view(bench: Bench, contender: Contender) -> dict[str, Any]:
     if not views or views[-1].get("callback_id") != ids.ASK_MODAL:
         raise RuntimeError("/ask did not open the request form")
     return views[-1]
-
-
-def percentile(sorted_ns: list[int], p: float) -> float:
-    """Nearest-rank percentile, in milliseconds."""
-    rank = max(1, math.ceil(p / 100 * len(sorted_ns)))
-    return sorted_ns[rank - 1] / NS_PER_MS
-
-
-def summarize(samples: list[int]) -> dict[str, float]:
-    ordered = sorted(samples)
-    return {
-        "n": len(ordered),
-        "p50": percentile(ordered, 50),
-        "p90": percentile(ordered, 90),
-        "p99": percentile(ordered, 99),
-        "max": ordered[-1] / NS_PER_MS,
-    }
 
 
 def report(contenders: list[Contender]) -> dict[str, Any]:
