@@ -22,15 +22,11 @@ from bot.services import closing
 from bot.slack.blocks import ids
 from bot.slack.blocks.text import slack_date
 from db.models import (
-    HelperProfile,
-    HelperTopic,
     HelpRequest,
     Offer,
     RequestEvent,
-    SlackUser,
     Suggestion,
     Thanks,
-    Topic,
 )
 from tests.slack_stand_in.pytest_plugin import (
     ASKER_ID,
@@ -43,8 +39,8 @@ from tests.slack_stand_in.pytest_plugin import (
     OTHER_BOT_USER_ID,
     TEAM_ID,
 )
+from tests.test_routing_flow import DATA_CHANNEL, databases, person  # noqa: F401 - a fixture
 
-DATA_CHANNEL = "C0DATA"
 WHAT = "Could someone review my postgres migration that adds an index to the orders table?"
 WHY = "It blocks Thursday's release to customers"
 NO_OFFERS = "No offers yet"
@@ -202,45 +198,11 @@ def offer_by_button(driver, fake_slack, request, helper):
     )
 
 
-def person(session, clock, user_id, topics=()):
-    session.add(
-        SlackUser(
-            team_id=TEAM_ID,
-            user_id=user_id,
-            real_name=user_id.title(),
-            tz="Europe/London",
-            tz_offset=0,
-            is_bot=False,
-            is_deleted=False,
-            is_admin=False,
-            is_owner=False,
-            fetched_at=clock(),
-        )
-    )
-    session.add(
-        HelperProfile(
-            team_id=TEAM_ID, user_id=user_id, weekly_capacity=3, paused=False, updated_at=clock()
-        )
-    )
-    for topic in topics:
-        session.add(HelperTopic(team_id=TEAM_ID, user_id=user_id, topic_id=topic.id))
-
-
 @pytest.fixture
-def helpers(session, clock):
+def helpers(session, clock, databases):  # noqa: F811 - the imported fixture
     """Six people glad to help with databases: five are asked directly, one is in reserve."""
-    topic = Topic(
-        team_id=TEAM_ID,
-        name="Databases",
-        keywords="postgres,sql,index,migration",
-        channel_id=DATA_CHANNEL,
-        created_at=clock(),
-        updated_at=clock(),
-    )
-    session.add(topic)
-    session.flush()
     for n in range(1, 7):
-        person(session, clock, f"UDB{n}", topics=[topic])
+        person(session, clock, f"UDB{n}", topics=[databases])
     session.commit()
 
 
