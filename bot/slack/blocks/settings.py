@@ -23,8 +23,21 @@ def _numbers(values: range, unit: str) -> list[Option]:
     return [Option(value=str(n), label=f"{n} {unit}") for n in values]
 
 
-def _pick(options: list[Option], value: int) -> Option | None:
-    return next((o for o in options if o.value == str(value)), None)
+def _select(
+    block_id: str,
+    action_id: str,
+    label: str,
+    options: list[Option],
+    value: int,
+    hint: str | None = None,
+) -> InputBlock:
+    initial = next((o for o in options if o.value == str(value)), None)
+    return InputBlock(
+        block_id=block_id,
+        label=label,
+        hint=hint,
+        element=StaticSelectElement(action_id=action_id, options=options, initial_option=initial),
+    )
 
 
 def settings_modal(policy: WorkspacePolicy) -> dict[str, Any]:
@@ -44,43 +57,35 @@ def settings_modal(policy: WorkspacePolicy) -> dict[str, Any]:
                 initial_options=[o for o in kinds if o.value in policy.enabled] or None,
             ),
         ),
-        InputBlock(
-            block_id=ids.SETTINGS_CAP_BLOCK,
-            label="At most, per person",
+        _select(
+            ids.SETTINGS_CAP_BLOCK,
+            ids.SETTINGS_CAP_INPUT,
+            "At most, per person",
+            caps,
+            policy.weekly_cap,
             hint="And never more than one a day.",
-            element=StaticSelectElement(
-                action_id=ids.SETTINGS_CAP_INPUT,
-                options=caps,
-                initial_option=_pick(caps, policy.weekly_cap),
-            ),
         ),
-        InputBlock(
-            block_id=ids.SETTINGS_QUIET_BLOCK,
-            label="Invite to a small ask after",
-            element=StaticSelectElement(
-                action_id=ids.SETTINGS_QUIET_INPUT,
-                options=quiet,
-                initial_option=_pick(quiet, policy.inactive_weeks),
-            ),
+        _select(
+            ids.SETTINGS_QUIET_BLOCK,
+            ids.SETTINGS_QUIET_INPUT,
+            "Invite to a small ask after",
+            quiet,
+            policy.inactive_weeks,
         ),
-        InputBlock(
-            block_id=ids.SETTINGS_DAY_BLOCK,
-            label="Weekly digest day",
-            element=StaticSelectElement(
-                action_id=ids.SETTINGS_DAY_INPUT,
-                options=days,
-                initial_option=_pick(days, policy.digest_weekday),
-            ),
+        _select(
+            ids.SETTINGS_DAY_BLOCK,
+            ids.SETTINGS_DAY_INPUT,
+            "Weekly digest day",
+            days,
+            policy.digest_weekday,
         ),
-        InputBlock(
-            block_id=ids.SETTINGS_HOUR_BLOCK,
-            label="Weekly digest hour",
+        _select(
+            ids.SETTINGS_HOUR_BLOCK,
+            ids.SETTINGS_HOUR_INPUT,
+            "Weekly digest hour",
+            hours,
+            policy.digest_hour,
             hint="Each person's digest arrives at this hour in their own time zone.",
-            element=StaticSelectElement(
-                action_id=ids.SETTINGS_HOUR_INPUT,
-                options=hours,
-                initial_option=_pick(hours, policy.digest_hour),
-            ),
         ),
         InputBlock(
             block_id=ids.SETTINGS_TZ_BLOCK,
