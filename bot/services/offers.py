@@ -415,7 +415,7 @@ def decline_help(
     card = card_of(request)
     if direct_ask is not None:
         try:
-            slack.answer_direct_ask(direct_ask, card, False)
+            slack.thank_for_passing(direct_ask, card)
         except SlackError as error:
             log.warning("could not update a direct ask: %s", error.code)
     session.refresh(request)

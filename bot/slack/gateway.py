@@ -74,8 +74,8 @@ class SlackGateway:
         text = messages.widened_to_channel_notice(channel)
         self._say(card.asker_id, text, messages.plain_blocks(text), None)
 
-    def answer_direct_ask(self, message: MessageRef, card: RequestCard, offered: bool) -> None:
-        text, blocks = messages.direct_ask_answered(card, offered)
+    def thank_for_passing(self, message: MessageRef, card: RequestCard) -> None:
+        text, blocks = messages.passed_notice(card)
         self._call("chat_update", channel=message.channel, ts=message.ts, text=text, blocks=blocks)
 
     def tell_offer(self, card: RequestCard, offer: OfferView) -> MessageRef:

@@ -160,13 +160,9 @@ def direct_ask_message(
     return text, [block.to_dict() for block in blocks]
 
 
-def direct_ask_answered(card: RequestCard, offered: bool) -> tuple[str, list[dict[str, Any]]]:
-    """The direct ask after the helper answered: the buttons go, their answer stays."""
-    if offered:
-        who = "They" if card.anonymous else f"<@{card.asker_id}>"
-        text = f":raised_hands: You offered to help. {who} will hear from me that you did."
-    else:
-        text = "No problem, thanks for saying so. Saying no is useful information too."
+def passed_notice(card: RequestCard) -> tuple[str, list[dict[str, Any]]]:
+    """A direct ask the helper passed on: the buttons go, a thank-you stays."""
+    text = "No problem, thanks for saying so. Saying no is useful information too."
     blocks = [
         SectionBlock(text=MarkdownTextObject(text=text)),
         ContextBlock(elements=[MarkdownTextObject(text=truncate(escape(card.what), 300))]),
