@@ -51,13 +51,13 @@ class SlackGateway:
         replace: MessageRef | None,
     ) -> None:
         text, blocks = messages.posted_notice(card, message.channel, permalink)
-        self._say(card.asker_id, text, blocks, replace)
+        self._send(card.asker_id, text, blocks, replace)
 
     def tell_post_failed(
         self, card: RequestCard, error_code: str, replace: MessageRef | None
     ) -> None:
         text, blocks = messages.post_failed_notice(card, error_code, self._help_channel)
-        self._say(card.asker_id, text, blocks, replace)
+        self._send(card.asker_id, text, blocks, replace)
 
     def ask_directly(
         self, card: RequestCard, helper_id: str, reasons: tuple[str, ...]
@@ -68,11 +68,11 @@ class SlackGateway:
 
     def tell_asked(self, card: RequestCard, helper_ids: tuple[str, ...], widened: bool) -> None:
         text = messages.asked_notice(helper_ids, widened)
-        self._say(card.asker_id, text, messages.plain_blocks(text), None)
+        self._send(card.asker_id, text, messages.plain_blocks(text), None)
 
     def tell_widened_to_channel(self, card: RequestCard, channel: str) -> None:
         text = messages.widened_to_channel_notice(channel)
-        self._say(card.asker_id, text, messages.plain_blocks(text), None)
+        self._send(card.asker_id, text, messages.plain_blocks(text), None)
 
     def thank_for_passing(self, message: MessageRef, card: RequestCard) -> None:
         text, blocks = messages.passed_notice(card)
@@ -143,11 +143,6 @@ class SlackGateway:
             if scheduled.key_of(message) == key:
                 return PostedMessage(channel=channel, ts=str(message["ts"]))
         return None
-
-    def _say(
-        self, user_id: str, text: str, blocks: list[dict[str, Any]], replace: MessageRef | None
-    ) -> None:
-        self._send(user_id, text, blocks, replace)
 
     def _send(
         self, user_id: str, text: str, blocks: list[dict[str, Any]], replace: MessageRef | None
