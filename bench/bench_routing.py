@@ -41,8 +41,8 @@ from sqlalchemy import Engine, Table, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.domain.offers import OfferSource, OfferStatus, Route, SuggestionStatus
 from bot.domain.requests import Delivery, HelpKind, RequestDraft, RequestSize, RequestStatus
-from bot.domain.responses import OfferSource, OfferStatus, Route, SuggestionStatus
 from bot.domain.routing import skill_stem, terms
 from bot.services.routing import plan_routing
 from db import routing_queries as rq

@@ -52,9 +52,9 @@ from sqlalchemy import Engine, Table, create_engine, delete, event, func, select
 
 from bench.bench_routing import TOPICS, ZONES, build_vocabulary, zipf_cum
 from bot.domain import nudges as nd
+from bot.domain.offers import OfferSource, OfferStatus, Route
 from bot.domain.outbox import PERSONAL_DIGEST, OutboxStatus, outbox_key
 from bot.domain.requests import Delivery, HelpKind, RequestSize, RequestStatus
-from bot.domain.responses import OfferSource, OfferStatus, Route
 from bot.domain.routing import skill_stem
 from bot.services.outbox import Pacer, send_due
 from bot.services.scheduled import plan_team

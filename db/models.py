@@ -19,9 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from bot.domain.outbox import OutboxStatus
-from bot.domain.requests import Delivery, HelpKind, RequestSize, RequestStatus
-from bot.domain.responses import (
+from bot.domain.offers import (
     DeclineReason,
     EventKind,
     OfferSource,
@@ -29,6 +27,8 @@ from bot.domain.responses import (
     Route,
     SuggestionStatus,
 )
+from bot.domain.outbox import OutboxStatus
+from bot.domain.requests import Delivery, HelpKind, RequestSize, RequestStatus
 from db.types import UTCDateTime
 
 # Named constraints, so migrations can alter and drop them the same way on every database.

@@ -20,8 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from bot.domain.offers import OfferStatus
 from bot.domain.requests import Delivery, RequestStatus
-from bot.domain.responses import OfferStatus
 from db.models import (
     HelperProfile,
     HelperSkill,

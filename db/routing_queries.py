@@ -29,8 +29,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable, operators
 from sqlalchemy.sql.expression import TableValuedAlias, UnaryExpression
 
+from bot.domain.offers import OfferStatus, SuggestionStatus
 from bot.domain.requests import RequestStatus
-from bot.domain.responses import OfferStatus, SuggestionStatus
 from db.models import (
     HelperProfile,
     HelperSkill,

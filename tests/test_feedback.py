@@ -6,7 +6,7 @@ from itertools import combinations_with_replacement, product
 import pytest
 
 from bot.domain.feedback import DeclineFeedback, FeedbackAction, summarise_declines
-from bot.domain.responses import DeclineReason
+from bot.domain.offers import DeclineReason
 
 R = DeclineReason
 EXTEND, EDIT, WIDEN = (

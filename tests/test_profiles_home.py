@@ -657,7 +657,7 @@ def test_many_topics_keep_home_and_the_form_within_slacks_limits(
 
 
 def test_home_shows_offers_and_the_give_and_ask_balance(driver, fake_slack, session, clock) -> None:
-    from bot.domain.responses import OfferSource, OfferStatus
+    from bot.domain.offers import OfferSource, OfferStatus
     from db.models import Offer, Thanks
 
     def request(what: str, status: RequestStatus, asker: str) -> HelpRequest:

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, select
 
+from bot.domain.offers import OfferSource, OfferStatus, Route, SuggestionStatus
 from bot.domain.requests import HelpKind, RequestDraft, RequestSize, RequestStatus
-from bot.domain.responses import OfferSource, OfferStatus, Route, SuggestionStatus
 from bot.domain.routing import lookup_keys, skill_stem, terms
 from bot.scheduler import widen_job
 from bot.services.people import zone_of

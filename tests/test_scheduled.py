@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.domain.offers import OfferSource, OfferStatus
 from bot.domain.outbox import CHANNEL_DIGEST, PERSONAL_DIGEST, OutboxStatus
 from bot.domain.requests import Delivery, HelpKind, RequestSize, RequestStatus
-from bot.domain.responses import OfferSource, OfferStatus
 from bot.domain.routing import skill_stem
 from bot.services import outbox, prefs, scheduled
 from bot.slack.blocks import ids

@@ -25,9 +25,9 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SAWarning
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.domain.offers import OfferSource, OfferStatus
 from bot.domain.outbox import CHANNEL_DIGEST, PERSONAL_DIGEST, OutboxStatus
 from bot.domain.requests import Delivery, HelpKind, RequestSize, RequestStatus
-from bot.domain.responses import OfferSource, OfferStatus
 from bot.domain.routing import skill_stem
 from bot.services import scheduled
 from bot.services.outbox import STALE_CLAIM, Pacer, send_due

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.domain.responses import DeclineReason
+from bot.domain.offers import DeclineReason
 
 
 class FeedbackAction(StrEnum):

@@ -50,7 +50,7 @@ class NudgeKind(StrEnum):
     PEOPLE_SAY_YES = "people_say_yes"
     # A request close to its needed-by time with no offer is the moment an asker most needs to
     # hear that silence means "not seen yet", not "no" (Flynn & Lake 2008), and what usually helps.
-    # After needed-by, the follow-up in the responses flow takes over.
+    # After needed-by, the follow-up in the offers flow takes over.
     DEADLINE_SOON = "deadline_soon"
     # Most people who could help never see a request. Helpers enjoy helping more than askers
     # expect (Zhao & Epley 2022), so putting a fitting, unanswered request in front of them is a

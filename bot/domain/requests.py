@@ -107,7 +107,7 @@ class RequestCard:
     # The message the request was started from ("Ask for help with this").
     source_permalink: str | None = None
     status: RequestStatus = RequestStatus.OPEN
-    # Where responses stand: everyone who offered (bar withdrawn offers), and who the asker
+    # Where offers stand: everyone who offered (bar withdrawn offers), and who the asker
     # accepted (or, once resolved, thanked).
     offers: int = 0
     helpers: tuple[str, ...] = ()

@@ -9,15 +9,15 @@ from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
+from bot.domain.offers import EventKind, Route
 from bot.domain.requests import Delivery, RequestDraft, RequestStatus
-from bot.domain.responses import EventKind, Route
 from bot.domain.smart import SmartReport, analyse
 from bot.services import routing
 from bot.services.cards import card_of, draft_of, tell_asker, who
 from bot.services.people import cached_local_now
 from bot.services.ports import MessageRef, PostedMessage, SlackError, SlackPort
 from bot.services.status import live_card, refresh_post
-from db import queries, response_queries, routing_queries
+from db import offer_queries, queries, routing_queries
 from db.models import HelpRequest
 
 log = logging.getLogger(__name__)
@@ -298,7 +298,7 @@ def edit_request(
     _apply(request, draft, request.destination_channel, keep_place=True)
     request.updated_at = now
     request.revision += 1
-    response_queries.record_event(session, request, EventKind.EDITED, now, actor_id=user_id)
+    offer_queries.record_event(session, request, EventKind.EDITED, now, actor_id=user_id)
     session.commit()
     message = _posted(request)
     log.info("request %s edited by %s", request_id, who(request))
@@ -328,7 +328,7 @@ def withdraw_request(
         return refused
     assert request is not None
     now = clock()
-    if not response_queries.move_request(
+    if not offer_queries.move_request(
         session,
         request_id,
         from_status=(RequestStatus.OPEN,),
@@ -338,7 +338,7 @@ def withdraw_request(
     ):
         session.commit()
         return DeliveryResult(Outcome.NOT_OPEN, request_id)
-    response_queries.record_event(session, request, EventKind.WITHDRAWN, now, actor_id=user_id)
+    offer_queries.record_event(session, request, EventKind.WITHDRAWN, now, actor_id=user_id)
     session.commit()
     session.refresh(request)
     log.info("request %s withdrawn by %s", request_id, who(request))
@@ -388,7 +388,7 @@ def widen_due(session: Session, slack: SlackPort, *, clock: Clock, limit: int = 
         if not claimed or request is None:
             session.commit()
             continue
-        response_queries.record_event(session, request, EventKind.WIDENED, now)
+        offer_queries.record_event(session, request, EventKind.WIDENED, now)
         session.commit()
         session.refresh(request)
         widened.append(request_id)
@@ -417,7 +417,7 @@ def widen_now(
         return DeliveryResult(Outcome.ALREADY_POSTED, request_id, message=_posted(request))
     now = clock()
     routing_queries.claim_widening(session, request_id, now)
-    response_queries.record_event(session, request, EventKind.WIDENED, now, actor_id=user_id)
+    offer_queries.record_event(session, request, EventKind.WIDENED, now, actor_id=user_id)
     session.commit()
     result = _post_direct_ask(session, slack, request, clock)
     return result or DeliveryResult(Outcome.IN_PROGRESS, request_id)
@@ -514,7 +514,7 @@ def deliver(
     request.posted_ts = posted.ts
     request.posted_at = now
     request.updated_at = now
-    response_queries.record_event(
+    offer_queries.record_event(
         session, request, EventKind.POSTED, now, actor_id=request.asker_id, detail=posted.channel
     )
     session.commit()

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.domain.nudges import NudgePolicy, is_quiet_time
+from bot.domain.offers import EventKind, OfferStatus
 from bot.domain.requests import RequestCard, RequestStatus
-from bot.domain.responses import EventKind, OfferStatus
 from bot.domain.routing import widen_window
 from bot.services import people, routing
 from bot.services.asks import Outcome
@@ -19,8 +19,8 @@ from bot.services.cards import card_of, tell_asker, who
 from bot.services.people import zone_of
 from bot.services.ports import SlackError, SlackPort
 from bot.services.status import refresh_post
+from db import offer_queries as rq
 from db import queries
-from db import response_queries as rq
 from db.models import HelpRequest
 
 log = logging.getLogger(__name__)

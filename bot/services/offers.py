@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.domain.feedback import summarise_declines
-from bot.domain.requests import RequestStatus
-from bot.domain.responses import (
+from bot.domain.offers import (
     DECLINE_NOTE_MAX_CHARS,
     DeclineReason,
     EventKind,
@@ -22,12 +21,13 @@ from bot.domain.responses import (
     OfferStatus,
     SuggestionStatus,
 )
+from bot.domain.requests import RequestStatus
 from bot.services import people, routing
 from bot.services.cards import card_of, who
 from bot.services.ports import MessageRef, OfferView, SlackError, SlackPort
 from bot.services.status import live_card, refresh_post
+from db import offer_queries as rq
 from db import queries, routing_queries
-from db import response_queries as rq
 from db.models import HelpRequest, Offer
 
 log = logging.getLogger(__name__)

@@ -4,8 +4,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.domain.feedback import DeclineFeedback
+from bot.domain.offers import OfferStatus
 from bot.domain.requests import RequestCard
-from bot.domain.responses import OfferStatus
 
 
 class SlackError(Exception):

@@ -16,14 +16,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
+from bot.domain.offers import OfferStatus
 from bot.domain.requests import Delivery, RequestStatus
-from bot.domain.responses import OfferStatus
 from bot.services import people
 from bot.services.ports import Person, SlackPort
 from bot.services.prefs import Prefs, WorkspacePolicy, policy_of, prefs_of
+from db import offer_queries as rq
 from db import profile_queries as pq
 from db import queries
-from db import response_queries as rq
 from db.models import Topic
 
 log = logging.getLogger(__name__)

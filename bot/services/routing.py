@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
+from bot.domain.offers import EventKind, Route, SuggestionStatus
 from bot.domain.requests import RequestDraft
-from bot.domain.responses import EventKind, Route, SuggestionStatus
 from bot.domain.routing import (
     Candidate,
     Suggestion,
@@ -24,7 +24,7 @@ from bot.domain.routing import (
 )
 from bot.services.cards import card_of, tell_asker
 from bot.services.ports import SlackError, SlackPort
-from db import response_queries
+from db import offer_queries
 from db import routing_queries as rq
 from db.models import HelpRequest
 from db.models import Suggestion as SuggestionRow
@@ -253,7 +253,7 @@ def ask_suggested(
             rq.set_suggestion_status(session, row.id, SuggestionStatus.DECLINED, clock())
             session.commit()
             continue
-        response_queries.record_event(
+        offer_queries.record_event(
             session, request, EventKind.ASKED, clock(), subject_id=row.user_id
         )
         session.commit()

@@ -4,11 +4,11 @@ import logging
 
 from sqlalchemy.orm import Session
 
+from bot.domain.offers import OfferStatus
 from bot.domain.requests import RequestCard, RequestStatus
-from bot.domain.responses import OfferStatus
 from bot.services.cards import card_of
 from bot.services.ports import PostedMessage, SlackError, SlackPort
-from db import response_queries as rq
+from db import offer_queries as rq
 from db.models import HelpRequest
 
 log = logging.getLogger(__name__)
@@ -19,7 +19,7 @@ REFRESH_ATTEMPTS = 5
 
 
 def live_card(session: Session, request: HelpRequest) -> RequestCard:
-    """The request with its responses counted: one query, two once it is resolved."""
+    """The request with its offers counted: one query, two once it is resolved."""
     tally = rq.offer_tally(session, request.id)
     offers = sum(1 for _, status in tally if status != OfferStatus.WITHDRAWN)
     helpers = [helper for helper, status in tally if status == OfferStatus.ACCEPTED]

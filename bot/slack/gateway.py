@@ -9,7 +9,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.domain.feedback import DeclineFeedback
 from bot.domain.requests import RequestCard
 from bot.services.ports import MessageRef, OfferView, Person, PostedMessage, SlackError
-from bot.slack.blocks import messages, responses, scheduled
+from bot.slack.blocks import messages, offers, scheduled
 
 log = logging.getLogger(__name__)
 
@@ -79,40 +79,40 @@ class SlackGateway:
         self._call("chat_update", channel=message.channel, ts=message.ts, text=text, blocks=blocks)
 
     def tell_offer(self, card: RequestCard, offer: OfferView) -> MessageRef:
-        text, blocks = responses.offer_notice(card, offer)
+        text, blocks = offers.offer_notice(card, offer)
         return self._send(card.asker_id, text, blocks, None)
 
     def update_offer_notice(self, message: MessageRef, card: RequestCard, offer: OfferView) -> None:
-        text, blocks = responses.offer_notice(card, offer)
+        text, blocks = offers.offer_notice(card, offer)
         self._send(card.asker_id, text, blocks, message)
 
     def confirm_offer(
         self, card: RequestCard, offer: OfferView, replace: MessageRef | None
     ) -> MessageRef:
-        text, blocks = responses.helper_offer_message(card, offer)
+        text, blocks = offers.helper_offer_message(card, offer)
         return self._send(offer.helper_id, text, blocks, replace)
 
     def connect(self, card: RequestCard, helper_id: str) -> str:
         opened = self._call("conversations_open", users=f"{card.asker_id},{helper_id}")
         channel = str(opened["channel"]["id"])
-        text, blocks = responses.introduction(card, helper_id)
+        text, blocks = offers.introduction(card, helper_id)
         self._call("chat_postMessage", channel=channel, text=text, blocks=blocks)
         return channel
 
     def thank(
         self, card: RequestCard, helper_id: str, note: str | None, impact: str | None
     ) -> None:
-        text, blocks = responses.thanks_message(card, note, impact)
+        text, blocks = offers.thanks_message(card, note, impact)
         self._send(helper_id, text, blocks, None)
 
     def ask_how_it_went(self, card: RequestCard) -> None:
-        text, blocks = responses.follow_up_message(card)
+        text, blocks = offers.follow_up_message(card)
         self._send(card.asker_id, text, blocks, None)
 
     def tell_declines(
         self, card: RequestCard, feedback: DeclineFeedback, replace: MessageRef | None
     ) -> MessageRef:
-        text, blocks = responses.declines_message(card, feedback)
+        text, blocks = offers.declines_message(card, feedback)
         return self._send(card.asker_id, text, blocks, replace)
 
     def notify(self, user_id: str, text: str) -> None:

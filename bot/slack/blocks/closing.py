@@ -1,4 +1,4 @@
-"""Modals for responses: resolving with thanks, a new needed-by, and passing with a reason."""
+"""Modals that close the loop: resolving with thanks, a new needed-by, passing with a reason."""
 
 import json
 from dataclasses import dataclass
@@ -19,8 +19,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.domain.offers import DECLINE_NOTE_MAX_CHARS, DeclineReason
 from bot.domain.requests import RequestCard
-from bot.domain.responses import DECLINE_NOTE_MAX_CHARS, DeclineReason
 from bot.slack.blocks import ids
 from bot.slack.blocks.state import selected, state_values, text, timestamp, users
 from bot.slack.blocks.text import escape, slack_date, truncate

@@ -17,8 +17,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.domain.offers import OfferStatus
 from bot.domain.requests import Delivery, RequestStatus
-from bot.domain.responses import OfferStatus
 from bot.services.prefs import NUDGE_KINDS, Prefs, WorkspacePolicy
 from bot.services.profiles import (
     Balance,

@@ -8,8 +8,8 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.domain.offers import OfferSource
 from bot.domain.requests import RequestStatus
-from bot.domain.responses import OfferSource
 from bot.services import offers
 from bot.services.offers import Answer
 from bot.services.status import card_for

@@ -6,7 +6,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.domain.responses import DECLINE_NOTE_MAX_CHARS
+from bot.domain.offers import DECLINE_NOTE_MAX_CHARS
 from bot.services.offers import Answer, decline_help
 from bot.services.ports import MessageRef
 from bot.slack.blocks import ids

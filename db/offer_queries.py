@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from bot.domain.offers import DeclineReason, EventKind, OfferStatus, SuggestionStatus
 from bot.domain.requests import RequestStatus
-from bot.domain.responses import DeclineReason, EventKind, OfferStatus, SuggestionStatus
 from db.models import HelpRequest, Offer, RequestEvent, Suggestion, Thanks
 from db.queries import insert_for
 

@@ -1,4 +1,4 @@
-"""Messages about responses: offers to the asker and the helper, the introduction that accepting
+"""Messages about offers: to the asker and the helper, the introduction that accepting
 opens, thanks, the follow-up after needed-by, and what helpers who passed said."""
 
 from typing import Any
@@ -12,8 +12,8 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.domain.feedback import DeclineFeedback, FeedbackAction
+from bot.domain.offers import OfferStatus
 from bot.domain.requests import RequestCard
-from bot.domain.responses import OfferStatus
 from bot.services.ports import OfferView
 from bot.slack.blocks import ids
 from bot.slack.blocks.text import escape, slack_date, truncate

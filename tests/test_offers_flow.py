@@ -9,8 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.domain.requests import HelpKind, RequestSize, RequestStatus
-from bot.domain.responses import (
+from bot.domain.offers import (
     DeclineReason,
     EventKind,
     OfferSource,
@@ -18,6 +17,7 @@ from bot.domain.responses import (
     Route,
     SuggestionStatus,
 )
+from bot.domain.requests import HelpKind, RequestSize, RequestStatus
 from bot.services import closing
 from bot.slack.blocks import ids
 from bot.slack.blocks.text import slack_date

@@ -3,7 +3,7 @@ process, from the signed request to what the asker and helpers see.
 
 Run from the repository root:
 
-    .venv/bin/python bench/bench_responses.py [--iterations N] [--json PATH]
+    .venv/bin/python bench/bench_offers.py [--iterations N] [--json PATH]
 
 Set BENCH_DATABASE_URL (postgresql+psycopg://...) to measure on PostgreSQL as well as SQLite.
 See bench/README.md for what each figure means and the figures last recorded.
@@ -41,8 +41,8 @@ from bench.harness import (
     summarize,
 )
 from bot.config import load_settings
+from bot.domain.offers import OfferStatus
 from bot.domain.requests import HelpKind, RequestSize, RequestStatus
-from bot.domain.responses import OfferStatus
 from bot.slack.app import build_app, build_deps
 from bot.slack.blocks import ids
 from bot.slack.client import build_web_client
@@ -433,7 +433,7 @@ def main() -> int:
         parser.error("--iterations and --batch must be positive, --warmup not negative")
 
     with ExitStack() as stack:
-        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-responses-")))
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-offers-")))
         # Production logs at INFO (LOG_LEVEL's default); keep that cost, but off the terminal.
         logging.basicConfig(
             level=logging.INFO,

@@ -28,11 +28,11 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from bot.domain.offers import EventKind, OfferStatus
 from bot.domain.requests import HelpKind, RequestSize, RequestStatus
-from bot.domain.responses import EventKind, OfferStatus
 from bot.slack.app import build_app, build_deps
 from bot.slack.blocks import ids
-from db import response_queries as rq
+from db import offer_queries as rq
 from db.engine import create_db_engine, create_session_factory
 from db.migrate import upgrade
 from db.models import HelpRequest, Offer, RequestEvent, Thanks
