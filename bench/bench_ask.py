@@ -51,7 +51,6 @@ from bot.slack.client import build_web_client
 from db.engine import create_db_engine, create_session_factory
 from db.migrate import upgrade
 from db.models import HelpRequest
-from tests.conftest import SIGNING_SECRET, private_schema, settings_env
 from tests.slack_stand_in.driver import SlackDriver
 from tests.slack_stand_in.fake_slack import FakeSlack, JsonDict
 from tests.slack_stand_in.pytest_plugin import (
@@ -62,6 +61,7 @@ from tests.slack_stand_in.pytest_plugin import (
     TEAM_ID,
     seed_workspace,
 )
+from tests.support import SIGNING_SECRET, private_schema, settings_env
 
 ASK_ACK = "/ask: ack returned"
 ASK_OPENED = "/ask: views.open"

@@ -49,7 +49,6 @@ from bot.slack.client import build_web_client
 from db.engine import create_db_engine, create_session_factory
 from db.migrate import upgrade
 from db.models import HelpRequest, Offer, Thanks
-from tests.conftest import SIGNING_SECRET, private_schema, settings_env
 from tests.slack_stand_in.driver import SlackDriver
 from tests.slack_stand_in.fake_slack import FakeSlack, JsonDict
 from tests.slack_stand_in.pytest_plugin import (
@@ -61,6 +60,7 @@ from tests.slack_stand_in.pytest_plugin import (
     TEAM_ID,
     seed_workspace,
 )
+from tests.support import SIGNING_SECRET, private_schema, settings_env
 
 REACT_ACK = "reaction: ack returned"
 REACT_DM = "reaction: asker's DM"

@@ -60,7 +60,7 @@ from db.models import (
     TermStat,
     Topic,
 )
-from tests.conftest import private_schema
+from tests.support import private_schema
 
 NS_PER_MS = 1_000_000
 TARGET_P95_MS = 50.0

@@ -76,9 +76,9 @@ from db.models import (
     Thanks,
     Topic,
 )
-from tests.conftest import FakeClock, private_schema
 from tests.slack_stand_in.fake_slack import FakeSlack
 from tests.slack_stand_in.pytest_plugin import BOT_TOKEN
+from tests.support import FakeClock, private_schema
 
 TEAM = "T0BENCH"
 HELP_CHANNEL = "C0HELP"

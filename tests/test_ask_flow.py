@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 from bot.domain.requests import Delivery, HelpKind, RequestSize, RequestStatus
 from bot.slack.blocks import ids
 from db.models import HelpRequest
-from tests.conftest import find_message, submit_and_post
 from tests.slack_stand_in.pytest_plugin import (
     ARCHIVED_CHANNEL_ID,
     ASKER_ID,
@@ -19,6 +18,7 @@ from tests.slack_stand_in.pytest_plugin import (
     PRIVATE_CHANNEL_ID,
     TEAM_ID,
 )
+from tests.support import find_message, submit_and_post
 
 WHAT = (
     "Could someone review the retry logic in billing-sync PR #412: "

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from bot.domain.requests import Delivery, RequestStatus
 from bot.slack.blocks import ids
 from db.models import HelpRequest
-from tests.conftest import find_message
 from tests.slack_stand_in.pytest_plugin import ASKER_ID, HELP_CHANNEL_ID, HELPER_1_ID
+from tests.support import find_message
 
 SMART = {
     ids.WHAT_INPUT: "Could someone review the retry logic in billing-sync PR #412: is backing "

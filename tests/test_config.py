@@ -5,7 +5,7 @@ import sys
 import pytest
 
 from bot.config import SettingsError, load_settings
-from tests.conftest import REPO, SIGNING_SECRET
+from tests.support import REPO, SIGNING_SECRET
 
 BASE = {
     "SLACK_BOT_TOKEN": "xoxb-1-2-abc",

@@ -12,8 +12,8 @@ from db import queries
 from db.engine import create_db_engine, create_session_factory
 from db.migrate import upgrade
 from db.models import HelpRequest
-from tests.conftest import find_message, scratch_database
 from tests.slack_stand_in.pytest_plugin import ASKER_ID, HELP_CHANNEL_ID
+from tests.support import find_message, scratch_database
 
 
 def a_request(now, **changes) -> HelpRequest:

@@ -21,9 +21,9 @@ from bot.clock import utc_now
 from bot.slack.blocks import ids
 from db.engine import create_db_engine
 from db.models import HelpRequest
-from tests.conftest import REPO, SIGNING_SECRET, find_message, scratch_database, settings_env
 from tests.slack_stand_in.driver import SlackDriver
 from tests.slack_stand_in.pytest_plugin import ASKER_ID, HELP_CHANNEL_ID
+from tests.support import REPO, SIGNING_SECRET, find_message, scratch_database, settings_env
 
 
 @dataclass

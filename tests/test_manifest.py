@@ -7,7 +7,7 @@ import jsonschema
 import pytest
 import yaml
 
-from tests.conftest import REPO
+from tests.support import REPO
 
 SCHEMA = REPO.parent / "shared" / "slack-reference" / "manifest" / "slack-app-manifest.schema.json"
 MANIFEST_TEXT = (REPO / "manifest.yml").read_text()

@@ -12,7 +12,7 @@ from sqlalchemy import inspect
 from db.engine import create_db_engine
 from db.migrate import downgrade, upgrade
 from db.models import Base
-from tests.conftest import REPO, scratch_database
+from tests.support import REPO, scratch_database
 
 
 @pytest.fixture

@@ -36,8 +36,6 @@ from db import offer_queries as rq
 from db.engine import create_db_engine, create_session_factory
 from db.migrate import upgrade
 from db.models import HelpRequest, Offer, RequestEvent, Thanks
-from tests.conftest import SIGNING_SECRET, FakeClock, scratch_database
-from tests.conftest import submit_and_post as submit_ask
 from tests.slack_stand_in.driver import SlackDriver
 from tests.slack_stand_in.fake_slack import Call, FakeSlack
 from tests.slack_stand_in.pytest_plugin import (
@@ -45,6 +43,8 @@ from tests.slack_stand_in.pytest_plugin import (
     HELPER_1_ID,
     HELPER_2_ID,
 )
+from tests.support import SIGNING_SECRET, FakeClock, scratch_database
+from tests.support import submit_and_post as submit_ask
 
 THREADS = 8
 # Generous: a thread that waits this long is stuck, not slow.

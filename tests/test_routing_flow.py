@@ -24,8 +24,8 @@ from db.models import (
     Suggestion,
     Topic,
 )
-from tests.conftest import find_message, submit_and_post
 from tests.slack_stand_in.pytest_plugin import ASKER_ID, HELP_CHANNEL_ID, TEAM_ID
+from tests.support import find_message, submit_and_post
 
 DATA_CHANNEL = "C0DATA"
 WHAT = "Could someone review my postgres migration that adds an index to the orders table?"

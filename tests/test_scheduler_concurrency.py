@@ -41,7 +41,6 @@ from db import planning_queries as pq
 from db.engine import create_db_engine, create_session_factory
 from db.migrate import upgrade
 from db.models import HelperSkill, HelpRequest, Offer, OutboxMessage, SlackUser, Thanks
-from tests.conftest import FakeClock, scratch_database
 from tests.slack_stand_in.fake_slack import FakeSlack
 from tests.slack_stand_in.pytest_plugin import (
     BOT_TOKEN,
@@ -49,6 +48,7 @@ from tests.slack_stand_in.pytest_plugin import (
     HELP_CHANNEL_ID,
     TEAM_ID,
 )
+from tests.support import FakeClock, scratch_database
 
 # Monday 09:30 UTC: working hours in London, Berlin and Lagos; the digest hour has passed in
 # Europe, Africa, Asia and Sydney, not yet in the Americas (their turn comes in a later round).
