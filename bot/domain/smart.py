@@ -32,6 +32,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from itertools import pairwise
 
+from bot.domain.labelled import LabelledEnum
 from bot.domain.requests import HelpKind, RequestDraft, RequestSize
 from bot.domain.worktime import STANDARD_WEEK, WorkingWeek, require_aware
 
@@ -42,25 +43,12 @@ class Verdict(StrEnum):
     MISSING = "missing"
 
 
-class Criterion(StrEnum):
-    SPECIFIC = "specific"
-    MEANINGFUL = "meaningful"
-    ACTION_ORIENTED = "action_oriented"
-    REALISTIC = "realistic"
-    TIME_BOUND = "time_bound"
-
-    @property
-    def label(self) -> str:
-        return _CRITERION_LABELS[self]
-
-
-_CRITERION_LABELS = {
-    Criterion.SPECIFIC: "Specific",
-    Criterion.MEANINGFUL: "Meaningful",
-    Criterion.ACTION_ORIENTED: "Action-oriented",
-    Criterion.REALISTIC: "Realistic",
-    Criterion.TIME_BOUND: "Time-bound",
-}
+class Criterion(LabelledEnum):
+    SPECIFIC = "specific", "Specific"
+    MEANINGFUL = "meaningful", "Meaningful"
+    ACTION_ORIENTED = "action_oriented", "Action-oriented"
+    REALISTIC = "realistic", "Realistic"
+    TIME_BOUND = "time_bound", "Time-bound"
 
 
 @dataclass(frozen=True)
