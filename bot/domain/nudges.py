@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
 
+from bot.domain.mrkdwn import clip
 from bot.domain.worktime import STANDARD_WEEK, WorkingWeek, require_aware
 
 
@@ -405,22 +406,8 @@ def count_word(n: int) -> str:
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
-    """`text` on one line, cut at a word break to at most `limit` characters with "…".
-
-    Safe for escaped text: a cut never splits an `&amp;`-style entity, which would show as
-    stray characters.
-    """
-    flat = " ".join(text.split())
-    if len(flat) <= limit:
-        return flat
-    cut = flat[: limit - 1]
-    space = cut.rfind(" ")
-    if space >= limit // 2:
-        cut = cut[:space]
-    amp = cut.rfind("&")
-    if amp >= 0 and ";" not in cut[amp:]:
-        cut = cut[:amp]
-    return cut.rstrip(" ,.;:-") + "…"
+    """Escaped request text short enough for a line in a nudge or digest (see `clip`)."""
+    return clip(text, limit)
 
 
 def link(permalink: str | None, label: str) -> str:

@@ -33,6 +33,7 @@ from enum import StrEnum
 from itertools import pairwise
 
 from bot.domain.labelled import LabelledEnum
+from bot.domain.mrkdwn import clip
 from bot.domain.requests import HelpKind, RequestDraft, RequestSize
 from bot.domain.worktime import STANDARD_WEEK, WorkingWeek, require_aware
 
@@ -747,10 +748,4 @@ def _quote(text: str) -> str:
     """At most QUOTE_MAX_CHARS of the asker's words, cut at a word, without our quote marks."""
     # Our sentences supply their own full stop; an inner curly quote would confuse the reader.
     text = _clean(text).replace("“", '"').replace("”", '"').rstrip(".")
-    if len(text) <= QUOTE_MAX_CHARS:
-        return text
-    cut = text[: QUOTE_MAX_CHARS - 1]
-    space = cut.rfind(" ")
-    if space >= QUOTE_MAX_CHARS // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:-\u2013\u2014.") + "…"
+    return clip(text, QUOTE_MAX_CHARS, escaped=False)
