@@ -142,6 +142,7 @@ class NudgePolicy:
     weekly_cap: int = 2
     daily_cap: int = 1  # only 0 (never) or 1 is meaningful: a run sends at most one anyway
     inactive_weeks: int = 4
+    # Nudges arrive only inside it, in each person's own zone.
     working_week: WorkingWeek = STANDARD_WEEK
     remind_before: timedelta = timedelta(hours=24)
     reciprocity_helps: int = 3
