@@ -7,7 +7,7 @@ value, because the person reading it is usually setting the app up for the first
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -110,34 +110,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             f"it again from Basic Information on {_SETTINGS_PAGE}."
         )
 
-    api_url = _get(env, "SLACK_API_URL") or DEFAULT_API_URL
-    parsed = urlparse(api_url)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise SettingsError(
-            f"SLACK_API_URL must be an http(s) URL such as {DEFAULT_API_URL}, not {api_url!r}; "
-            "leave it unset to talk to Slack itself."
-        )
-    if not api_url.endswith("/"):
-        api_url += "/"
-
-    database_url = _get(env, "DATABASE_URL") or DEFAULT_DATABASE_URL
-    try:
-        url = make_url(database_url)
-    except ArgumentError:
-        raise SettingsError(
-            "DATABASE_URL is not a database URL: use sqlite:///reciprocity.db or "
-            "postgresql+psycopg://user:password@host:5432/dbname."
-        ) from None
-    if url.get_backend_name() not in ("sqlite", "postgresql"):
-        raise SettingsError(
-            f"DATABASE_URL names {url.get_backend_name()!r}; Reciprocity supports sqlite and "
-            "postgresql (postgresql+psycopg://user:password@host:5432/dbname)."
-        )
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        parent = Path(url.database).expanduser().resolve().parent
-        if not parent.is_dir():
-            raise SettingsError(f"DATABASE_URL points into {parent}, which does not exist.")
-
     help_channel = _require(
         env,
         "HELP_CHANNEL",
@@ -151,77 +123,113 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             "channel's details in Slack and copy the Channel ID at the bottom."
         )
 
-    level_name = (_get(env, "LOG_LEVEL") or "INFO").upper()
-    log_level = logging.getLevelNamesMapping().get(level_name)
-    if log_level is None:
-        raise SettingsError(
-            f"LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, not {level_name!r}."
-        )
-
-    port_text = _get(env, "PORT") or str(DEFAULT_PORT)
-    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-        raise SettingsError(f"PORT must be a TCP port number (1-65535), not {port_text!r}.")
-
-    allow_anonymous = _flag(env, "ALLOW_ANONYMOUS_ASKS")
-    support_resources = _support_resources(_get(env, "SUPPORT_RESOURCES"))
-    admin_user_ids = _admin_user_ids(_get(env, "ADMIN_USER_IDS"))
-    fraction_text = _get(env, "WIDEN_FRACTION") or "0.25"
-    try:
-        widen_fraction = float(fraction_text)
-    except ValueError:
-        widen_fraction = -1.0
-    if not 0 < widen_fraction <= 1:
-        raise SettingsError(
-            f"WIDEN_FRACTION must be a number above 0 and at most 1, not {fraction_text!r}: the "
-            "share of the time left to wait for an offer before widening a request."
-        )
-    hours_text = _get(env, "WIDEN_NO_DEADLINE_HOURS") or "4"
-    if not hours_text.isdigit() or not 1 <= int(hours_text) <= 168:
-        raise SettingsError(
-            f"WIDEN_NO_DEADLINE_HOURS must be a whole number of hours from 1 to 168, not "
-            f"{hours_text!r}."
-        )
-
-    offer_emojis = _offer_emojis(_get(env, "OFFER_EMOJIS"))
-    scheduler = (_get(env, "SCHEDULER") or "embedded").lower()
-    if scheduler not in ("embedded", "off", "only"):
-        raise SettingsError(
-            f"SCHEDULER must be embedded (jobs run in the app process), off (another process "
-            f"runs them) or only (this process runs just the jobs), not {scheduler!r}."
-        )
-    pace_text = _get(env, "OUTBOX_PER_SECOND") or "20"
-    try:
-        outbox_per_second = float(pace_text)
-    except ValueError:
-        outbox_per_second = -1.0
-    if not 0 < outbox_per_second <= 100:
-        raise SettingsError(
-            f"OUTBOX_PER_SECOND must be a number of messages a second above 0 and at most 100, "
-            f"not {pace_text!r}."
-        )
-
+    optional = {
+        field: read(name, _get(env, name) or default) for field, name, read, default in _OPTIONAL
+    }
     return Settings(
         bot_token=bot_token,
         signing_secret=signing_secret or "",
         app_token=app_token,
-        api_url=api_url,
-        database_url=database_url,
         help_channel=help_channel,
-        log_level=log_level,
-        port=int(port_text),
-        allow_anonymous=allow_anonymous,
-        support_resources=support_resources,
-        admin_user_ids=admin_user_ids,
-        widen_fraction=widen_fraction,
-        widen_without_deadline=timedelta(hours=int(hours_text)),
-        offer_emojis=offer_emojis,
-        scheduler=scheduler,
-        outbox_per_second=outbox_per_second,
+        **optional,
     )
 
 
-def _flag(env: Mapping[str, str], name: str) -> bool:
-    value = (_get(env, name) or "false").lower()
+# Each reader gets the variable's name and its text (the default's when unset), and returns the
+# value or stops the app with one sentence.
+
+
+def _api_url(name: str, text: str) -> str:
+    parsed = urlparse(text)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise SettingsError(
+            f"{name} must be an http(s) URL such as {DEFAULT_API_URL}, not {text!r}; "
+            "leave it unset to talk to Slack itself."
+        )
+    return text if text.endswith("/") else text + "/"
+
+
+def _database_url(name: str, text: str) -> str:
+    try:
+        url = make_url(text)
+    except ArgumentError:
+        raise SettingsError(
+            f"{name} is not a database URL: use sqlite:///reciprocity.db or "
+            "postgresql+psycopg://user:password@host:5432/dbname."
+        ) from None
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise SettingsError(
+            f"{name} names {url.get_backend_name()!r}; Reciprocity supports sqlite and "
+            "postgresql (postgresql+psycopg://user:password@host:5432/dbname)."
+        )
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        parent = Path(url.database).expanduser().resolve().parent
+        if not parent.is_dir():
+            raise SettingsError(f"{name} points into {parent}, which does not exist.")
+    return text
+
+
+def _log_level(name: str, text: str) -> int:
+    level_name = text.upper()
+    level = logging.getLevelNamesMapping().get(level_name)
+    if level is None:
+        raise SettingsError(
+            f"{name} must be one of DEBUG, INFO, WARNING, ERROR, not {level_name!r}."
+        )
+    return level
+
+
+def _port(name: str, text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise SettingsError(f"{name} must be a TCP port number (1-65535), not {text!r}.")
+    return int(text)
+
+
+def _above_zero_up_to(text: str, most: float) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if 0 < value <= most else None
+
+
+def _widen_fraction(name: str, text: str) -> float:
+    fraction = _above_zero_up_to(text, 1)
+    if fraction is None:
+        raise SettingsError(
+            f"{name} must be a number above 0 and at most 1, not {text!r}: the "
+            "share of the time left to wait for an offer before widening a request."
+        )
+    return fraction
+
+
+def _widen_hours(name: str, text: str) -> timedelta:
+    if not text.isdigit() or not 1 <= int(text) <= 168:
+        raise SettingsError(f"{name} must be a whole number of hours from 1 to 168, not {text!r}.")
+    return timedelta(hours=int(text))
+
+
+def _scheduler(name: str, text: str) -> str:
+    mode = text.lower()
+    if mode not in ("embedded", "off", "only"):
+        raise SettingsError(
+            f"{name} must be embedded (jobs run in the app process), off (another process "
+            f"runs them) or only (this process runs just the jobs), not {mode!r}."
+        )
+    return mode
+
+
+def _outbox_pace(name: str, text: str) -> float:
+    pace = _above_zero_up_to(text, 100)
+    if pace is None:
+        raise SettingsError(
+            f"{name} must be a number of messages a second above 0 and at most 100, not {text!r}."
+        )
+    return pace
+
+
+def _flag(name: str, text: str) -> bool:
+    value = text.lower()
     if value in ("1", "true", "yes", "on"):
         return True
     if value in ("0", "false", "no", "off"):
@@ -229,47 +237,59 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
     raise SettingsError(f"{name} must be true or false, not {value!r}.")
 
 
-def _support_resources(value: str | None) -> tuple[SupportResource, ...]:
-    if value is None:
-        return ()
+def _support_resources(name: str, value: str) -> tuple[SupportResource, ...]:
     resources = []
     for item in filter(None, (part.strip() for part in value.split(";"))):
         label, _, url = (piece.strip() for piece in item.partition("|"))
         if not label or not re.fullmatch(r"https?://\S+", url):
             raise SettingsError(
-                "SUPPORT_RESOURCES must list label|https://link pairs separated by ';', e.g. "
+                f"{name} must list label|https://link pairs separated by ';', e.g. "
                 f"'Employee Assistance Programme|https://eap.example.com'; {item!r} is not one."
             )
         resources.append(SupportResource(label, url))
     return tuple(resources)
 
 
-def _admin_user_ids(value: str | None) -> frozenset[str]:
-    if value is None:
-        return frozenset()
+def _admin_user_ids(name: str, value: str) -> frozenset[str]:
     found = set()
     for item in filter(None, (part.strip() for part in value.split(","))):
         if not re.fullmatch(r"[UW][A-Z0-9]{2,}", item):
             raise SettingsError(
-                "ADMIN_USER_IDS must list Slack member IDs like U0123ABCD separated by commas "
+                f"{name} must list Slack member IDs like U0123ABCD separated by commas "
                 f"(in Slack: open their profile, then More > Copy member ID); {item!r} is not one."
             )
         found.add(item)
     return frozenset(found)
 
 
-def _offer_emojis(value: str | None) -> tuple[str, ...]:
-    if value is None:
-        return Settings.offer_emojis
+def _offer_emojis(name: str, value: str) -> tuple[str, ...]:
     found: list[str] = []
     for item in filter(None, (part.strip().strip(":").lower() for part in value.split(","))):
         # Slack's emoji names: lowercase letters, digits, and - _ + ' (e.g. +1, woman-raising-hand)
         if not re.fullmatch(r"[a-z0-9_+\-']{1,100}", item):
             raise SettingsError(
-                "OFFER_EMOJIS must list emoji names separated by commas, as Slack writes them "
+                f"{name} must list emoji names separated by commas, as Slack writes them "
                 f"without colons (e.g. raising_hand,hand); {item!r} is not one."
             )
         found.append(item)
     if not found:
-        raise SettingsError("OFFER_EMOJIS is empty: list at least one emoji name, or unset it.")
+        raise SettingsError(f"{name} is empty: list at least one emoji name, or unset it.")
     return tuple(dict.fromkeys(found))
+
+
+# One line a setting the app can do without: the Settings field, its variable, its reader, and the
+# text read when the variable is unset or blank.
+_OPTIONAL: tuple[tuple[str, str, Callable[[str, str], object], str], ...] = (
+    ("api_url", "SLACK_API_URL", _api_url, DEFAULT_API_URL),
+    ("database_url", "DATABASE_URL", _database_url, DEFAULT_DATABASE_URL),
+    ("log_level", "LOG_LEVEL", _log_level, "INFO"),
+    ("port", "PORT", _port, str(DEFAULT_PORT)),
+    ("allow_anonymous", "ALLOW_ANONYMOUS_ASKS", _flag, "false"),
+    ("support_resources", "SUPPORT_RESOURCES", _support_resources, ""),
+    ("admin_user_ids", "ADMIN_USER_IDS", _admin_user_ids, ""),
+    ("widen_fraction", "WIDEN_FRACTION", _widen_fraction, "0.25"),
+    ("widen_without_deadline", "WIDEN_NO_DEADLINE_HOURS", _widen_hours, "4"),
+    ("offer_emojis", "OFFER_EMOJIS", _offer_emojis, ",".join(Settings.offer_emojis)),
+    ("scheduler", "SCHEDULER", _scheduler, "embedded"),
+    ("outbox_per_second", "OUTBOX_PER_SECOND", _outbox_pace, "20"),
+)

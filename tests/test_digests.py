@@ -336,6 +336,7 @@ def test_the_digests_module_stays_pure() -> None:
         "typing",
         "bot.domain.nudges",
         "bot.domain.requests",
+        "bot.domain.worktime",
     }
     assert ".now(" not in text
     assert ".today(" not in text

@@ -10,9 +10,10 @@ from sqlalchemy import event, select
 from bot.domain.offers import OfferSource, OfferStatus, Route, SuggestionStatus
 from bot.domain.requests import HelpKind, RequestDraft, RequestSize, RequestStatus
 from bot.domain.routing import lookup_keys, skill_stem, terms
+from bot.domain.worktime import zone_from
 from bot.scheduler import widen_job
 from bot.services.people import zone_of
-from bot.services.routing import plan_routing, zone
+from bot.services.routing import plan_routing
 from db import routing_queries as rq
 from db.models import (
     HelperProfile,
@@ -556,9 +557,9 @@ def count_and_read(session, read):
     ("tz", "offset"),
     [("Europe/London", 0), ("", 19800), (None, -18000), ("Mars/Olympus_Mons", 3600)],
 )
-def test_a_candidates_zone_follows_the_rule_of_zone_of(tz, offset) -> None:
+def test_a_persons_zone_follows_the_rule_of_zone_from(tz, offset) -> None:
     user = SlackUser(team_id=TEAM_ID, user_id="U1", tz=tz, tz_offset=offset)
-    assert zone(tz, offset) == zone_of(user)
+    assert zone_from(tz, offset) == zone_of(user)
 
 
 def test_history_reads_only_the_latest_requests_using_each_term(session, clock) -> None:

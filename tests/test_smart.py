@@ -348,7 +348,7 @@ def test_action_weak_tip_quotes_the_vague_ask() -> None:
         (RequestSize.HALF_HOUR, timedelta(minutes=59), Verdict.WEAK),
         (RequestSize.HOURS, timedelta(hours=3), Verdict.MET),
         (RequestSize.HOURS, timedelta(hours=2, minutes=59), Verdict.WEAK),
-        # Monday 10:00 to Tuesday 10:00 is 8 + 1 working hours: one working day.
+        # Monday 10:00 to Tuesday 10:00 is 7 + 1 working hours: one working day.
         (RequestSize.HALF_DAY, timedelta(days=1), Verdict.MET),
         (RequestSize.HALF_DAY, timedelta(hours=23), Verdict.WEAK),
         (RequestSize.HALF_DAY, timedelta(hours=8), Verdict.WEAK),

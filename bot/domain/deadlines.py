@@ -10,9 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from bot.domain.worktime import STANDARD_WEEK, require_aware
+
 # A date without a time ("by Friday") means by the end of that working day, not midnight: nobody
-# expects a colleague's help at 23:59, and 17:00 is when people stop looking at Slack.
-END_OF_WORKING_DAY = time(17, 0)
+# expects a colleague's help at 23:59, and the end of the working day is when people stop looking
+# at Slack.
+END_OF_WORKING_DAY = STANDARD_WEEK.end
 # "Tonight" is after the working day but while the asker is plausibly still reading replies.
 TONIGHT = time(20, 0)
 NOON = time(12, 0)
@@ -544,8 +547,7 @@ def parse_deadline(text: str, now: datetime) -> DeadlineParse:
     two set `ambiguous`, with `phrase` the (first) phrase that could not be trusted, so the caller
     can say it could not tell when. "ASAP", "urgent", "soon" and "whenever" are not deadlines.
     """
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError("now must be timezone-aware (the asker's zone)")
+    require_aware(now)
     hits = _hits(text, now)
     if not hits:
         return DeadlineParse(None, None, text, False)

@@ -30,6 +30,7 @@ from bot.domain.nudges import (
     link,
 )
 from bot.domain.requests import RequestStatus
+from bot.domain.worktime import require_aware
 
 # A digest is read in a glance; past these, the rest is summed up as "and N more".
 MAX_OPEN = 5
@@ -50,8 +51,7 @@ def digest_due(now: datetime, tz: tzinfo, weekday: int = 0, hour: int = 9) -> st
     """
     if not 0 <= weekday <= 6 or not 0 <= hour <= 23:
         raise ValueError("weekday is 0 (Monday) to 6, hour is 0 to 23")
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError(f"expected a timezone-aware datetime, got {now!r}")
+    require_aware(now)
     local = now.astimezone(tz)
     if local.weekday() != weekday or local.hour < hour:
         return None

@@ -35,6 +35,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
 
+from bot.domain.mrkdwn import clip
+from bot.domain.worktime import STANDARD_WEEK, WorkingWeek, require_aware
+
 
 class NudgeKind(StrEnum):
     """A kind of nudge; the value is stable, for outbox keys, stored opt-outs and button ids."""
@@ -75,7 +78,6 @@ PRIORITY: tuple[NudgeKind, ...] = (
     *ENCOURAGEMENTS,
 )
 
-MONDAY_TO_FRIDAY: frozenset[int] = frozenset(range(5))
 # Long enough for a short request to be read whole in a list, short enough for three to fit a DM.
 EXCERPT_CHARS = 80
 
@@ -140,9 +142,8 @@ class NudgePolicy:
     weekly_cap: int = 2
     daily_cap: int = 1  # only 0 (never) or 1 is meaningful: a run sends at most one anyway
     inactive_weeks: int = 4
-    workday_start: int = 9  # local hour the working day starts
-    workday_end: int = 17  # local hour it ends (exclusive): 17 means until 16:59
-    workdays: frozenset[int] = MONDAY_TO_FRIDAY  # date.weekday() values, Monday is 0
+    # Nudges arrive only inside it, in each person's own zone.
+    working_week: WorkingWeek = STANDARD_WEEK
     remind_before: timedelta = timedelta(hours=24)
     reciprocity_helps: int = 3
     min_requests_for_facts: int = 20
@@ -155,10 +156,6 @@ class NudgePolicy:
     reciprocity_window: timedelta = timedelta(days=90)
 
     def __post_init__(self) -> None:
-        if not 0 <= self.workday_start < self.workday_end <= 24:
-            raise ValueError("working hours must satisfy 0 <= start < end <= 24 (no overnight)")
-        if not self.workdays <= MONDAY_TO_FRIDAY | {5, 6}:
-            raise ValueError("workdays are date.weekday() values, 0 (Monday) to 6 (Sunday)")
         if min(self.weekly_cap, self.daily_cap, self.max_matches) < 0:
             raise ValueError("caps must not be negative")
 
@@ -180,32 +177,15 @@ class PlannedNudge:
 def iso_week(now: datetime, tz: tzinfo) -> str:
     """The ISO week of `now`'s local date in `tz`, like "2026-W48" (and "2026-W53", "2027-W01"
     around a year's end: the ISO year, not the calendar year)."""
-    _check_aware(now)
+    require_aware(now)
     year, week, _ = now.astimezone(tz).isocalendar()
     return f"{year}-W{week:02d}"
 
 
 def is_quiet_time(now: datetime, tz: tzinfo | None, policy: NudgePolicy) -> bool:
-    """Whether it is outside the person's working hours or workdays, in their own zone.
-
-    `routing.is_working_now` fixes the week at Monday to Friday; here admins choose the workdays
-    (a Sunday-to-Thursday week, say), so the check is made against the policy instead.
-    An unknown zone is always quiet: we cannot know when their day is.
-    """
-    _check_aware(now)
-    if tz is None:
-        return True
-    local = now.astimezone(tz)
-    working = local.weekday() in policy.workdays and (
-        policy.workday_start <= local.hour < policy.workday_end
-    )
-    return not working
-
-
-def _check_aware(moment: datetime) -> None:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        # A naive time would be read in the server's zone, which is nobody's working day.
-        raise ValueError(f"expected a timezone-aware datetime, got {moment!r}")
+    """Whether it is outside the person's working hours or workdays (the policy's working week),
+    in their own zone. An unknown zone is always quiet: we cannot know when their day is."""
+    return not policy.working_week.is_working(now, tz)
 
 
 # --- Planning -------------------------------------------------------------------------------
@@ -237,7 +217,7 @@ def plan_nudges(
     Deterministic: the same inputs give the same nudges and texts (variety comes from a hash of
     user id and period, never from a random generator).
     """
-    _check_aware(now)
+    require_aware(now)
     usable = [r for r in open_requests if _waiting_for_offer(r, policy, now)]
     # Soonest needed first (those without a date last), then the longest waiting: the order
     # matches are shown in. Sorted once, so every index list below is already in that order and
@@ -427,22 +407,8 @@ def count_word(n: int) -> str:
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
-    """`text` on one line, cut at a word break to at most `limit` characters with "…".
-
-    Safe for escaped text: a cut never splits an `&amp;`-style entity, which would show as
-    stray characters.
-    """
-    flat = " ".join(text.split())
-    if len(flat) <= limit:
-        return flat
-    cut = flat[: limit - 1]
-    space = cut.rfind(" ")
-    if space >= limit // 2:
-        cut = cut[:space]
-    amp = cut.rfind("&")
-    if amp >= 0 and ";" not in cut[amp:]:
-        cut = cut[:amp]
-    return cut.rstrip(" ,.;:-") + "…"
+    """Escaped request text short enough for a line in a nudge or digest (see `clip`)."""
+    return clip(text, limit)
 
 
 def link(permalink: str | None, label: str) -> str:

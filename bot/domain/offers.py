@@ -2,6 +2,8 @@
 
 from enum import StrEnum
 
+from bot.domain.labelled import LabelledEnum
+
 
 class Route(StrEnum):
     """Where the asker chose to send a request."""
@@ -35,27 +37,14 @@ class OfferSource(StrEnum):
 DECLINE_NOTE_MAX_CHARS = 500
 
 
-class DeclineReason(StrEnum):
+class DeclineReason(LabelledEnum):
     """Why a helper passed on a direct ask: information for the asker, never a verdict."""
 
-    NO_TIME = "no_time"
-    NOT_MY_AREA = "not_my_area"
-    UNCLEAR = "unclear"
-    DEADLINE = "deadline"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return _DECLINE_LABELS[self]
-
-
-_DECLINE_LABELS = {
-    DeclineReason.NO_TIME: "Not enough time right now",
-    DeclineReason.NOT_MY_AREA: "Not my area",
-    DeclineReason.UNCLEAR: "The ask is unclear",
-    DeclineReason.DEADLINE: "The deadline is too tight",
-    DeclineReason.OTHER: "Other",
-}
+    NO_TIME = "no_time", "Not enough time right now"
+    NOT_MY_AREA = "not_my_area", "Not my area"
+    UNCLEAR = "unclear", "The ask is unclear"
+    DEADLINE = "deadline", "The deadline is too tight"
+    OTHER = "other", "Other"
 
 
 class EventKind(StrEnum):

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.domain.labelled import LabelledEnum
+
 # Long enough to name a thing and a question; a single word is never a request.
 WHAT_MIN_CHARS = 15
 # Slack shows a message in full up to about 4,000 characters; these leave room for the rest of
@@ -14,48 +16,21 @@ WHY_MAX_CHARS = 1000
 NEEDED_BY_MAX_AHEAD = timedelta(days=365)
 
 
-class HelpKind(StrEnum):
-    INFORMATION = "information"
-    FEEDBACK = "feedback"
-    PAIRING = "pairing"
-    INTRODUCTION = "introduction"
-    DECISION = "decision"
-    MORAL_SUPPORT = "moral_support"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return _KIND_LABELS[self]
+class HelpKind(LabelledEnum):
+    INFORMATION = "information", "Information or an answer"
+    FEEDBACK = "feedback", "Feedback or a review"
+    PAIRING = "pairing", "Pairing or working it through together"
+    INTRODUCTION = "introduction", "An introduction to someone"
+    DECISION = "decision", "Help with a decision"
+    MORAL_SUPPORT = "moral_support", "Moral support"
+    OTHER = "other", "Something else"
 
 
-_KIND_LABELS = {
-    HelpKind.INFORMATION: "Information or an answer",
-    HelpKind.FEEDBACK: "Feedback or a review",
-    HelpKind.PAIRING: "Pairing or working it through together",
-    HelpKind.INTRODUCTION: "An introduction to someone",
-    HelpKind.DECISION: "Help with a decision",
-    HelpKind.MORAL_SUPPORT: "Moral support",
-    HelpKind.OTHER: "Something else",
-}
-
-
-class RequestSize(StrEnum):
-    QUICK = "quick"
-    HALF_HOUR = "half_hour"
-    HOURS = "hours"
-    HALF_DAY = "half_day"
-
-    @property
-    def label(self) -> str:
-        return _SIZE_LABELS[self]
-
-
-_SIZE_LABELS = {
-    RequestSize.QUICK: "A quick question",
-    RequestSize.HALF_HOUR: "About 30 minutes",
-    RequestSize.HOURS: "An hour or two",
-    RequestSize.HALF_DAY: "Half a day or more",
-}
+class RequestSize(LabelledEnum):
+    QUICK = "quick", "A quick question"
+    HALF_HOUR = "half_hour", "About 30 minutes"
+    HOURS = "hours", "An hour or two"
+    HALF_DAY = "half_day", "Half a day or more"
 
 
 class RequestStatus(StrEnum):

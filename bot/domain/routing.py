@@ -17,8 +17,8 @@ How a helper's score is built, so every suggestion can be explained by pointing 
 
 Judgement calls, so a reviewer can disagree with them on purpose:
 
-- Everyone works Monday to Friday, 09:00-17:00 in their Slack time zone: Slack gives a zone, not a
-  working pattern. An unknown zone is neither rewarded nor written off.
+- Working time is the workspace's `WorkingWeek` (by default Monday to Friday, 09:00-17:00) in each
+  person's Slack time zone. An unknown zone is neither rewarded nor written off.
 - Reasons name what we know about the helper's expertise and time, never their workload: how busy
   a colleague is, is not the asker's business, so load only reorders quietly.
 - Terms are stems, for comparing with other terms, not for showing: "caching" and "cache" both
@@ -30,9 +30,11 @@ import math
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from functools import lru_cache
 from typing import NamedTuple
+
+from bot.domain.worktime import STANDARD_WEEK, WorkingWeek
 
 # --- Terms ----------------------------------------------------------------------------------------
 
@@ -253,86 +255,6 @@ def choose_channel(*, asker_choice: str | None, topic: TopicSpec | None, help_ch
     return help_channel
 
 
-# --- Working hours --------------------------------------------------------------------------------
-
-WORKDAY_START = time(9)
-WORKDAY_END = time(17)
-
-
-def working_hours_overlap(
-    tz: tzinfo | None,
-    start: datetime,
-    end: datetime,
-    *,
-    day_start: time = WORKDAY_START,
-    day_end: time = WORKDAY_END,
-) -> float:
-    """Hours of the person's Monday-to-Friday working day that fall within [start, end].
-
-    An unknown zone gives 0.0: we cannot say they work then (`rank_helpers` treats unknown apart).
-    """
-    return _working_hours(tz, start, end, day_start, day_end, math.inf)
-
-
-def is_working_now(
-    tz: tzinfo | None,
-    now: datetime,
-    *,
-    day_start: time = WORKDAY_START,
-    day_end: time = WORKDAY_END,
-) -> bool:
-    """Whether `now` is inside the person's working day, on a weekday, in their own zone."""
-    _check_aware(now)
-    _check_day(day_start, day_end)
-    if tz is None:
-        return False
-    local = now.astimezone(tz)
-    return local.weekday() < 5 and day_start <= local.time() < day_end
-
-
-def _working_hours(
-    tz: tzinfo | None,
-    start: datetime,
-    end: datetime,
-    day_start: time,
-    day_end: time,
-    cap: float,
-) -> float:
-    """Working hours in [start, end], counted until `cap` is reached (ranking needs no more)."""
-    _check_aware(start)
-    _check_aware(end)
-    _check_day(day_start, day_end)
-    if tz is None or end <= start:
-        return 0.0
-    # Everything is compared and subtracted in UTC: aware datetimes sharing a zone subtract as
-    # wall-clock times, which is an hour out on a day the clocks change.
-    lo_bound, hi_bound = start.astimezone(UTC), end.astimezone(UTC)
-    day = start.astimezone(tz).date()
-    last = end.astimezone(tz).date()
-    total = 0.0
-    while day <= last and total < cap:
-        if day.weekday() < 5:
-            # Local dates combined with the zone, so each day gets its own UTC offset.
-            opens = datetime.combine(day, day_start, tzinfo=tz).astimezone(UTC)
-            closes = datetime.combine(day, day_end, tzinfo=tz).astimezone(UTC)
-            lo, hi = max(opens, lo_bound), min(closes, hi_bound)
-            if hi > lo:
-                total += (hi - lo).total_seconds() / 3600
-        day += timedelta(days=1)
-    return total
-
-
-def _check_aware(moment: datetime) -> None:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        # A naive time would be read in the server's zone, which is nobody's working day.
-        raise ValueError(f"expected a timezone-aware datetime, got {moment!r}")
-
-
-def _check_day(day_start: time, day_end: time) -> None:
-    if day_end <= day_start:
-        raise ValueError("the working day must end after it starts (overnight is not supported)")
-
-
 # --- Widening ------------------------------------------------------------------------------------
 
 
@@ -443,6 +365,7 @@ def rank_helpers(
     now: datetime,
     needed_by: datetime | None,
     limit: int = 5,
+    week: WorkingWeek = STANDARD_WEEK,
 ) -> list[Suggestion]:
     """Up to `limit` colleagues worth asking, best first, each with why.
 
@@ -457,6 +380,7 @@ def rank_helpers(
         topic.id if topic is not None else None,
         now,
         needed_by,
+        week,
     )
     scored: list[_Scored] = []
     seen: set[str] = set()
@@ -488,6 +412,7 @@ class _Request:
         topic_id: int | None,
         now: datetime,
         needed_by: datetime | None,
+        week: WorkingWeek,
     ) -> None:
         self.haystack = _joined(request_terms)
         self.positions: dict[str, int] = {}
@@ -496,6 +421,7 @@ class _Request:
         self.topic_id = topic_id
         self.now = now
         self.needed_by = needed_by
+        self.week = week
         self.end = needed_by if needed_by is not None else now + NO_DEADLINE_HORIZON
         # Skills and zones repeat across people: each is looked at once per ranking, which is
         # what keeps a few hundred candidates cheap.
@@ -518,10 +444,8 @@ class _Request:
         found = self._zones.get(tz)
         if found is None:
             found = (
-                _working_hours(
-                    tz, self.now, self.end, WORKDAY_START, WORKDAY_END, FULL_OVERLAP_HOURS
-                ),
-                is_working_now(tz, self.now),
+                self.week.hours_between(tz, self.now, self.end, cap=FULL_OVERLAP_HOURS),
+                self.week.is_working(self.now, tz),
             )
             self._zones[tz] = found
         return found

@@ -17,8 +17,9 @@ Judgement calls, so a reviewer can disagree with them on purpose:
 - Meaningful reads the "why" plus any reason the "what" gives ("so that...", "because...").
 - Action-oriented wants the step in the asker's words; the kind of help alone does not say what a
   helper would do ("Pairing" + "help with the deploy" is weak).
-- Realistic counts working hours (09:00-18:00, Monday to Friday, in the asker's timezone), because
-  "by Saturday morning" on a Friday evening leaves no one's working time. A past needed-by is left
+- Realistic counts working hours (the workspace's working week, by default 09:00-17:00, Monday to
+  Friday, in the asker's timezone), because "by Saturday morning" on a Friday evening leaves no
+  one's working time. A past needed-by is left
   to Time-bound, so one problem is not flagged twice.
 - A date in Needed by wins over "ASAP" or "urgent" in the text for Time-bound, but "whenever" or
   "no rush" next to a date is a mixed message and reads as weak. For Realistic, "urgent" on an ask
@@ -27,11 +28,14 @@ Judgement calls, so a reviewer can disagree with them on purpose:
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from itertools import pairwise
 
+from bot.domain.labelled import LabelledEnum
+from bot.domain.mrkdwn import clip
 from bot.domain.requests import HelpKind, RequestDraft, RequestSize
+from bot.domain.worktime import STANDARD_WEEK, WorkingWeek, require_aware
 
 
 class Verdict(StrEnum):
@@ -40,25 +44,12 @@ class Verdict(StrEnum):
     MISSING = "missing"
 
 
-class Criterion(StrEnum):
-    SPECIFIC = "specific"
-    MEANINGFUL = "meaningful"
-    ACTION_ORIENTED = "action_oriented"
-    REALISTIC = "realistic"
-    TIME_BOUND = "time_bound"
-
-    @property
-    def label(self) -> str:
-        return _CRITERION_LABELS[self]
-
-
-_CRITERION_LABELS = {
-    Criterion.SPECIFIC: "Specific",
-    Criterion.MEANINGFUL: "Meaningful",
-    Criterion.ACTION_ORIENTED: "Action-oriented",
-    Criterion.REALISTIC: "Realistic",
-    Criterion.TIME_BOUND: "Time-bound",
-}
+class Criterion(LabelledEnum):
+    SPECIFIC = "specific", "Specific"
+    MEANINGFUL = "meaningful", "Meaningful"
+    ACTION_ORIENTED = "action_oriented", "Action-oriented"
+    REALISTIC = "realistic", "Realistic"
+    TIME_BOUND = "time_bound", "Time-bound"
 
 
 @dataclass(frozen=True)
@@ -97,10 +88,8 @@ MIN_WORKING_HOURS = {
     RequestSize.QUICK: 0.0,
     RequestSize.HALF_HOUR: 1.0,
     RequestSize.HOURS: 3.0,
-    RequestSize.HALF_DAY: 9.0,
+    RequestSize.HALF_DAY: 8.0,
 }
-WORKDAY_START = time(9, 0)
-WORKDAY_END = time(18, 0)
 # Further ahead than a quarter, a deadline no longer prompts anyone to act.
 FAR_AHEAD = timedelta(days=90)
 
@@ -349,15 +338,12 @@ _KIND_STEP_EXAMPLE = {
 }
 
 
-def analyse(draft: RequestDraft, now: datetime) -> SmartReport:
+def analyse(draft: RequestDraft, now: datetime, week: WorkingWeek = STANDARD_WEEK) -> SmartReport:
     """Review a draft against the five SMART criteria; `now` is aware, in the asker's timezone."""
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError("now must be timezone-aware, in the asker's timezone")
+    require_aware(now)
     needed_by = draft.needed_by
     if needed_by is not None:
-        if needed_by.tzinfo is None or needed_by.utcoffset() is None:
-            raise ValueError("needed_by must be timezone-aware")
-        needed_by = needed_by.astimezone(now.tzinfo)
+        needed_by = require_aware(needed_by).astimezone(now.tzinfo)
     what = _clean(draft.what)
     why = _clean(draft.why)
     words = f"{what}\n{why}"
@@ -368,7 +354,7 @@ def analyse(draft: RequestDraft, now: datetime) -> SmartReport:
             _specific(what),
             _meaningful(what, why, gentle),
             _action_oriented(what, draft.kind),
-            _realistic(what, words, draft.size, needed_by, now),
+            _realistic(what, words, draft.size, needed_by, now, week),
             _time_bound(what, words, needed_by, now),
         ),
         sensitive=sensitive,
@@ -626,6 +612,7 @@ def _realistic(
     size: RequestSize | None,
     needed_by: datetime | None,
     now: datetime,
+    week: WorkingWeek,
 ) -> Finding:
     if size is None:
         subject = f" “{_quote(what)}”" if what else " this"
@@ -645,9 +632,9 @@ def _realistic(
         )
     needed = MIN_WORKING_HOURS[size]
     if needed_by is not None and needed_by > now:
-        available = _working_hours(now, needed_by, cap=needed)
+        available = week.hours_between(now.tzinfo, now, needed_by, cap=needed)
         if available < needed:
-            later = _earliest_fit(now, needed)
+            later = week.after_hours(now, needed)
             until = _day_phrase(later, now)
             if until == _day_phrase(needed_by, now):
                 # "needed by tomorrow 02:50 ... wait until tomorrow" would read as no change.
@@ -668,40 +655,6 @@ def _realistic(
     # A past needed-by is Time-bound's to point out; here it simply leaves no deadline to weigh.
     pressing = ", with no deadline pressing," if needed_by is None else ""
     return _finding(Criterion.REALISTIC, Verdict.MET, f"{size.label}{pressing} is a fair ask.")
-
-
-def _working_hours(start: datetime, end: datetime, cap: float) -> float:
-    """Hours of 09:00-18:00 on weekdays between start and end, counted up to `cap`."""
-    tz = start.tzinfo
-    total = 0.0
-    day = start.date()
-    while day <= end.date() and total < cap:
-        if day.weekday() < 5:
-            opens = datetime.combine(day, WORKDAY_START, tzinfo=tz)
-            closes = datetime.combine(day, WORKDAY_END, tzinfo=tz)
-            # Aware datetimes in one zone subtract as wall-clock times; UTC keeps DST days honest.
-            lo = max(opens, start).astimezone(UTC)
-            hi = min(closes, end).astimezone(UTC)
-            if hi > lo:
-                total += (hi - lo).total_seconds() / 3600
-        day += timedelta(days=1)
-    return total
-
-
-def _earliest_fit(now: datetime, hours: float) -> datetime:
-    """When `hours` of working time from now will have passed: the first fair needed-by."""
-    tz = now.tzinfo
-    remaining = hours
-    day = now.date()
-    while True:
-        if day.weekday() < 5:
-            opens = max(datetime.combine(day, WORKDAY_START, tzinfo=tz), now)
-            closes = datetime.combine(day, WORKDAY_END, tzinfo=tz)
-            span = (closes.astimezone(UTC) - opens.astimezone(UTC)).total_seconds() / 3600
-            if span >= remaining:
-                return opens + timedelta(hours=remaining)
-            remaining -= max(span, 0.0)
-        day += timedelta(days=1)
 
 
 def _when(moment: datetime, now: datetime) -> str:
@@ -795,10 +748,4 @@ def _quote(text: str) -> str:
     """At most QUOTE_MAX_CHARS of the asker's words, cut at a word, without our quote marks."""
     # Our sentences supply their own full stop; an inner curly quote would confuse the reader.
     text = _clean(text).replace("“", '"').replace("”", '"').rstrip(".")
-    if len(text) <= QUOTE_MAX_CHARS:
-        return text
-    cut = text[: QUOTE_MAX_CHARS - 1]
-    space = cut.rfind(" ")
-    if space >= QUOTE_MAX_CHARS // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:-\u2013\u2014.") + "…"
+    return clip(text, QUOTE_MAX_CHARS, escaped=False)

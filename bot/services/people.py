@@ -2,12 +2,12 @@
 
 import logging
 from dataclasses import asdict
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
+from bot.domain.worktime import zone_from
 from bot.services.ports import SlackError, SlackPort
 from db import queries
 from db.models import SlackUser
@@ -41,14 +41,11 @@ def profile(
 
 
 def zone_of(user: SlackUser | None) -> tzinfo:
-    if user is None:
-        return UTC
-    if user.tz:
-        try:
-            return ZoneInfo(user.tz)
-        except (ZoneInfoNotFoundError, ValueError):
-            log.warning("unknown time zone %r for %s; using its offset", user.tz, user.user_id)
-    return timezone(timedelta(seconds=user.tz_offset))
+    """The person's Slack time zone (`zone_from`'s rule), UTC when Slack cannot tell: for reading
+    and showing their local time, where some zone is needed. Deciding whether it is their working
+    time wants `zone_from` itself, where unknown stays unknown."""
+    zone = None if user is None else zone_from(user.tz, user.tz_offset)
+    return UTC if zone is None else zone
 
 
 def local_now(

@@ -2,9 +2,7 @@
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -22,6 +20,7 @@ from bot.domain.routing import (
     terms,
     widen_window,
 )
+from bot.domain.worktime import zone_from
 from bot.services.cards import card_of, tell_asker
 from bot.services.ports import SlackError, SlackPort
 from db import offer_queries
@@ -53,19 +52,6 @@ OPEN_OFFER_WINDOW = timedelta(days=14)
 IDLE = rq.Workload(0, 0, 0)
 # Someone the app has no Slack or helper profile for: zone unknown, default capacity.
 NOBODY = rq.Person(None, None, False, False, None, False)
-
-
-@lru_cache(maxsize=256)
-def zone(tz: str | None, tz_offset: int) -> tzinfo:
-    """A Slack profile's time zone: its IANA name, else its fixed offset. The rule of
-    bot.services.people.zone_of, on the two columns rather than an ORM row, and worked out once
-    per distinct zone: a ranking has a hundred or more people in a dozen zones."""
-    if tz:
-        try:
-            return ZoneInfo(tz)
-        except (ZoneInfoNotFoundError, ValueError):
-            log.warning("unknown time zone %r; using its offset", tz)
-    return timezone(timedelta(seconds=tz_offset))
 
 
 @dataclass(frozen=True)
@@ -146,7 +132,7 @@ def plan_routing(
                 skills=frozenset(their_skills.get(user_id, ())),
                 similar_helped=past.similar_helped if past else 0,
                 similarity=(past.best_shared / len(telling)) if past and telling else 0.0,
-                tz=None if person.tz_offset is None else zone(person.tz, person.tz_offset),
+                tz=zone_from(person.tz, person.tz_offset),
                 open_offers=load.open_offers,
                 asked_this_week=load.asked_this_week,
                 weekly_capacity=(

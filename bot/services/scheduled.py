@@ -9,8 +9,7 @@ import logging
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -26,6 +25,7 @@ from bot.domain.outbox import (
     outbox_key,
 )
 from bot.domain.routing import lookup_keys, terms
+from bot.domain.worktime import zone_from
 from bot.services import prefs as prefs_service
 from bot.services.ports import SlackError, SlackPort
 from bot.services.profiles import is_admin
@@ -104,17 +104,6 @@ def _row(team_id: str, kind: str, target: str, period: str, text: str, now: date
     }
 
 
-def _zone(name: str | None, offset: int) -> tzinfo | None:
-    """The person's Slack time zone; None when Slack never said (no nudges: we can't know their
-    working hours)."""
-    if name:
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    return timezone(timedelta(seconds=offset)) if offset else None
-
-
 def _snapshot(session: Session, team_id: str, now: datetime) -> _Snapshot:
     asking = pq.asking(session, team_id, now - timedelta(days=30))
     helping = pq.helping(session, team_id, now - HELP_WINDOW)
@@ -142,7 +131,7 @@ def _snapshot(session: Session, team_id: str, now: datetime) -> _Snapshot:
         people.append(
             nd.Person(
                 user_id=user_id,
-                tz=_zone(tz, offset),
+                tz=zone_from(tz, offset),
                 is_bot=is_bot,
                 is_deleted=is_deleted,
                 last_asked_at=asked[0] if asked else None,
@@ -205,7 +194,7 @@ def _channel_digests(
     its time zone (or now, for a preview: `period` given)."""
     if period is None:
         period = dg.digest_due(
-            now, _zone(policy.digest_tz, 0) or UTC, policy.digest_weekday, policy.digest_hour
+            now, zone_from(policy.digest_tz, 0) or UTC, policy.digest_weekday, policy.digest_hour
         )
         if period is None:
             return []
