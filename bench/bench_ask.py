@@ -1,21 +1,15 @@
 """Latency of /ask and of a valid submission, ours against a bare Bolt app, in process.
 
-Run from the repository root:
-
-    .venv/bin/python -m bench.bench_ask [--iterations N] [--database sqlite|postgresql|both]
-
-Set BENCH_DATABASE_URL (postgresql+psycopg://...) to measure on PostgreSQL as well as SQLite by
-default. The figures go to bench/results/ask.json (--json to change). See bench/README.md for
-what each figure means and the figures last recorded.
+From the repository root: `.venv/bin/python -m bench.bench_ask [--iterations N]`; SQLite, and
+PostgreSQL too when BENCH_DATABASE_URL is set (or with `--database both`). Figures go to
+bench/results/ask.json; bench/README.md says what each means and holds the figures recorded.
 """
 
 import gc
 import sys
-import tempfile
 import time
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -190,24 +184,12 @@ def report(contenders: list[Contender], bare: Contender) -> dict[str, Any]:
 
 
 def main() -> int:
-    parser = harness.parser(__doc__, "ask")
-    harness.add_rounds_args(parser, "app", iterations=500, warmup=50, batch=25)
-    harness.add_database_args(parser, default=harness.latency_default_database())
-    args = harness.parse(parser)
-
+    args = harness.latency_args(__doc__, "ask", "app", iterations=500, warmup=50)
     with ExitStack() as stack:
-        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-ask-")))
-        harness.log_to_file(tmp / "bench.log")
-        fake = stack.enter_context(harness.seeded_slack())
+        tmp, fake = harness.latency_scene(stack, "ask")
         bare = build_bare(fake)
-        contenders = [bare]
-        versions: dict[str, str] = {}
-        for name in harness.chosen_databases(args):
-            url = stack.enter_context(harness.scratch_url(name, tmp, "bench", args.postgres_url))
-            ours = harness.build_ours(f"ours ({name})", fake, url)
-            assert ours.engine is not None
-            versions[ours.name] = harness.database_version(ours.engine)
-            contenders.append(ours)
+        ours, versions = harness.ours_on_each_database(stack, args, fake, tmp, "ours ({})")
+        contenders = [bare, *ours]
         driver, signed = harness.signing_driver(fake)
         view = open_view(contenders[1], fake, driver, signed)
         # As app.py does once everything is built; it applies to every app in this process.
@@ -218,11 +200,7 @@ def main() -> int:
             run_batch(contender, fake, driver, signed, view, size, keep=keep)
 
         elapsed = harness.interleave(contenders, args, batch)
-        machine = harness.machine()
-        print(
-            f"{args.iterations} timed rounds per app after {args.warmup} warm-up, batches of "
-            f"{args.batch}; {elapsed:.1f} s; {harness.machine_line(machine)}"
-        )
+        machine = harness.print_run(args, "app", elapsed)
         figures = report(contenders, bare)
 
         checks: dict[str, Any] = {}
@@ -235,14 +213,8 @@ def main() -> int:
             print(f"  {contender.name}: {posted}/{total} rows posted ({contender.rounds} sent)")
             contender.engine.dispose()
 
-        harness.write_results(
-            args.json,
-            machine,
-            {"iterations": args.iterations, "warmup": args.warmup, "batch": args.batch},
-            databases=versions,
-            elapsed_s=elapsed,
-            rows=checks,
-            **figures,
+        harness.write_latency_results(
+            args, machine, elapsed, databases=versions, rows=checks, **figures
         )
     return 0
 

@@ -1,23 +1,16 @@
 """Latency of the response path: an offer (reaction or button), *Accept*, and resolving, in
 process, from the signed request to what the asker and helpers see.
 
-Run from the repository root:
-
-    .venv/bin/python -m bench.bench_offers [--iterations N] [--database sqlite|postgresql|both]
-
-Set BENCH_DATABASE_URL (postgresql+psycopg://...) to measure on PostgreSQL as well as SQLite by
-default. The figures go to bench/results/offers.json (--json to change). See bench/README.md for
-what each figure means and the figures last recorded.
+`.venv/bin/python -m bench.bench_offers --help` (from the repository root) lists the options.
+bench/README.md explains each figure; the last run's are in bench/results/offers.json.
 """
 
 import json
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from slack_bolt.response import BoltResponse
@@ -292,23 +285,10 @@ def check_rows(contender: Contender) -> dict[str, int]:
 
 
 def main() -> int:
-    parser = harness.parser(__doc__, "offers")
-    harness.add_rounds_args(parser, "database", iterations=300, warmup=30, batch=25)
-    harness.add_database_args(parser, default=harness.latency_default_database())
-    args = harness.parse(parser)
-
+    args = harness.latency_args(__doc__, "offers", "database", iterations=300, warmup=30)
     with ExitStack() as stack:
-        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-offers-")))
-        harness.log_to_file(tmp / "bench.log")
-        fake = stack.enter_context(harness.seeded_slack())
-        contenders: list[Contender] = []
-        versions: dict[str, str] = {}
-        for name in harness.chosen_databases(args):
-            url = stack.enter_context(harness.scratch_url(name, tmp, "bench", args.postgres_url))
-            ours = harness.build_ours(name, fake, url)
-            assert ours.engine is not None
-            versions[name] = harness.database_version(ours.engine)
-            contenders.append(ours)
+        tmp, fake = harness.latency_scene(stack, "offers")
+        contenders, versions = harness.ours_on_each_database(stack, args, fake, tmp)
         driver, signed = harness.signing_driver(fake)
         bench = Bench(fake, driver, signed, {})
 
@@ -316,11 +296,7 @@ def main() -> int:
             run_batch(bench, contender, size, keep=keep)
 
         elapsed = harness.interleave(contenders, args, batch)
-        machine = harness.machine()
-        print(
-            f"{args.iterations} timed rounds per database after {args.warmup} warm-up, batches "
-            f"of {args.batch}; {elapsed:.1f} s; {harness.machine_line(machine)}"
-        )
+        machine = harness.print_run(args, "database", elapsed)
         figures = harness.print_table("database", contenders, SCENARIOS)
 
         rows: dict[str, Any] = {}
@@ -337,14 +313,8 @@ def main() -> int:
             assert contender.engine is not None
             contender.engine.dispose()
 
-        harness.write_results(
-            args.json,
-            machine,
-            {"iterations": args.iterations, "warmup": args.warmup, "batch": args.batch},
-            databases=versions,
-            elapsed_s=elapsed,
-            rows=rows,
-            results=figures,
+        harness.write_latency_results(
+            args, machine, elapsed, databases=versions, rows=rows, results=figures
         )
     return 0
 

@@ -13,10 +13,11 @@ import math
 import os
 import platform
 import sqlite3
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -457,6 +458,57 @@ def smart_answers() -> dict[str, Any]:
         ids.SIZE_INPUT: RequestSize.HALF_HOUR.value,
         ids.NEEDED_BY_INPUT: int(time.time() + 7 * 86_400),  # realistic on any day of the week
     }
+
+
+def latency_args(
+    doc: str | None, name: str, unit: str, iterations: int, warmup: int
+) -> argparse.Namespace:
+    """The command line of an interleaved latency benchmark, parsed."""
+    found = parser(doc, name)
+    add_rounds_args(found, unit, iterations=iterations, warmup=warmup, batch=25)
+    add_database_args(found, default=latency_default_database())
+    return parse(found)
+
+
+def latency_scene(stack: ExitStack, name: str) -> tuple[Path, StampedSlack]:
+    """A temporary directory for the run's databases and log (logging goes there), and the
+    seeded fake Slack, both closed with `stack`."""
+    work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=f"bench-{name}-")))
+    log_to_file(work / "bench.log")
+    return work, stack.enter_context(seeded_slack())
+
+
+def ours_on_each_database(
+    stack: ExitStack, args: argparse.Namespace, fake: FakeSlack, work: Path, label: str = "{}"
+) -> tuple[list[Contender], dict[str, str]]:
+    """Our app on each chosen database (named `label` with the database's name), and each
+    database's version by contender name."""
+    contenders: list[Contender] = []
+    versions: dict[str, str] = {}
+    for name in chosen_databases(args):
+        url = stack.enter_context(scratch_url(name, work, "bench", args.postgres_url))
+        ours = build_ours(label.format(name), fake, url)
+        assert ours.engine is not None
+        versions[ours.name] = database_version(ours.engine)
+        contenders.append(ours)
+    return contenders, versions
+
+
+def print_run(args: argparse.Namespace, unit: str, elapsed: float) -> dict[str, Any]:
+    """Say how large and long an interleaved run was, and where: the machine, to record."""
+    found = machine()
+    print(
+        f"{args.iterations} timed rounds per {unit} after {args.warmup} warm-up, batches of "
+        f"{args.batch}; {elapsed:.1f} s; {machine_line(found)}"
+    )
+    return found
+
+
+def write_latency_results(
+    args: argparse.Namespace, found: dict[str, Any], elapsed: float, **figures: Any
+) -> None:
+    sizes = {"iterations": args.iterations, "warmup": args.warmup, "batch": args.batch}
+    write_results(args.json, found, sizes, elapsed_s=elapsed, **figures)
 
 
 def dispatch(app: App, signed: tuple[str, dict[str, Any]]) -> BoltResponse:
