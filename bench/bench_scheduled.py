@@ -667,6 +667,7 @@ def run_database(name: str, args: argparse.Namespace, work: Path) -> dict[str, A
                 load_postgres(url, people, requests, args.seed)
                 figures = measure_plan(url, args.repeat)
         print_plan(name, people, requests, figures)
+        out["version"] = figures.pop("version")
         out["plan"][f"{people}x{requests}"] = {"people": people, "requests": requests, **figures}
     full = out["plan"][f"{args.people}x{args.requests}"]
     # Fixed means the reads: writes are one outbox insert page per 1,000 planned messages.
