@@ -1,32 +1,14 @@
 """Latency of /ask and of a valid submission, ours against a bare Bolt app, in process.
 
-Run from the repository root:
-
-    .venv/bin/python bench/bench_ask.py [--iterations N] [--json PATH]
-
-Set BENCH_DATABASE_URL (postgresql+psycopg://...) to measure on PostgreSQL as well as SQLite.
-See bench/README.md for what each figure means and the figures last recorded.
+From the repository root: `.venv/bin/python -m bench.bench_ask [--iterations N]`; SQLite, and
+PostgreSQL too when BENCH_DATABASE_URL is set (or with `--database both`). Figures go to
+bench/results/ask.json; bench/README.md says what each means and holds the figures recorded.
 """
 
-# ruff: noqa: E402 - the repository root must be on sys.path before the app and tests import.
-
-import sys
-from pathlib import Path
-
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-import argparse
 import gc
-import json
-import logging
-import os
-import platform
-import tempfile
+import sys
 import time
 from contextlib import ExitStack
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -34,34 +16,16 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from sqlalchemy import Engine, func, select
 
-from bench.harness import (
-    WAIT_TIMEOUT_S,
-    CompletionCounter,
-    SignedRequests,
-    dispatch,
-    summarize,
-)
-from bot.config import load_settings
+from bench import harness
+from bench.harness import WAIT_TIMEOUT_S, WHAT, WHY, Contender, SignedRequests, StampedSlack
 from bot.domain.requests import HelpKind, RequestCard, RequestDraft, RequestSize
-from bot.slack.app import build_app, build_deps
 from bot.slack.blocks import ids
 from bot.slack.blocks.ask_modal import ask_modal
 from bot.slack.blocks.messages import posted_notice, request_message
-from bot.slack.client import build_web_client
-from db.engine import create_db_engine, create_session_factory
-from db.migrate import upgrade
 from db.models import HelpRequest
 from tests.slack_stand_in.driver import SlackDriver
-from tests.slack_stand_in.fake_slack import FakeSlack, JsonDict
-from tests.slack_stand_in.pytest_plugin import (
-    ASKER_ID,
-    BOT_TOKEN,
-    BOT_USER_ID,
-    HELP_CHANNEL_ID,
-    TEAM_ID,
-    seed_workspace,
-)
-from tests.support import SIGNING_SECRET, private_schema, settings_env
+from tests.slack_stand_in.pytest_plugin import ASKER_ID, BOT_TOKEN, HELP_CHANNEL_ID, TEAM_ID
+from tests.support import SIGNING_SECRET
 
 ASK_ACK = "/ask: ack returned"
 ASK_OPENED = "/ask: views.open"
@@ -73,63 +37,6 @@ SCENARIOS = (ASK_ACK, ASK_OPENED, ASK_DONE, SUBMIT_ACK, SUBMIT_POSTED, SUBMIT_DO
 
 ASK_TARGET_RATIO = 1.5
 SUBMIT_TARGET_P99_MS = 20.0
-
-WHAT = (
-    "Could someone review the retry logic in billing-sync PR #412: "
-    "is backing off per customer enough?"
-)
-WHY = "It's the last blocker before Thursday's release to customers"
-
-
-class StampedSlack(FakeSlack):
-    """The stand-in, noting when each Web API call reached it. The dispatching thread sits in
-    Bolt's ack poll, so when it wakes says nothing about when a listener's call went out; and
-    the stamp is taken before the fake's own contract checks (2-3 ms for a modal), which stand
-    for Slack's side and are not either app's cost."""
-
-    def _clear_run_state(self) -> None:
-        super()._clear_run_state()
-        self._stamps: list[tuple[str, int]] = []
-
-    def _handle_api(self, method: str, args: JsonDict, headers: dict[str, str]) -> Any:
-        arrived = time.perf_counter_ns()
-        with self._lock:
-            self._stamps.append((method, arrived))
-        return super()._handle_api(method, args, headers)
-
-    def arrived(self, method: str, nth: int) -> int:
-        """perf_counter_ns when the `nth` (1-based) call to `method` since the reset arrived."""
-        with self._lock:
-            stamps = [stamp for called, stamp in self._stamps if called == method]
-        return stamps[nth - 1]
-
-
-@dataclass
-class Contender:
-    name: str
-    app: App
-    completions: CompletionCounter
-    engine: Engine | None = None
-    submitted: int = 0
-    samples: dict[str, list[int]] = field(default_factory=lambda: {s: [] for s in SCENARIOS})
-
-
-def instrument(name: str, app: App, fake: StampedSlack, engine: Engine | None = None) -> Contender:
-    completions = CompletionCounter()
-    # Replaces Bolt's no-op default; the same hook on both apps, outside the timed path's work.
-    app.listener_runner.listener_completion_handler = completions
-    return Contender(name, app, completions, engine)
-
-
-def build_ours(name: str, fake: StampedSlack, database_url: str) -> Contender:
-    """The app as app.py builds it: production client, retries, pool_pre_ping, ack-then-work."""
-    settings = load_settings(settings_env(fake.base_url, database_url, LOG_LEVEL="INFO"))
-    engine = create_db_engine(settings.database_url, pool_pre_ping=True)
-    upgrade(engine)
-    client = build_web_client(settings)
-    deps = build_deps(settings, create_session_factory(engine), client)
-    app = build_app(deps, client, process_before_response=False)
-    return instrument(name, app, fake, engine)
 
 
 def build_bare(fake: StampedSlack) -> Contender:
@@ -165,19 +72,7 @@ def build_bare(fake: StampedSlack) -> Contender:
         notice, notice_blocks = posted_notice(card, posted["channel"], link.get("permalink"))
         client.chat_postMessage(channel=user_id, text=notice, blocks=notice_blocks)
 
-    return instrument("bare Bolt", app, fake)
-
-
-def answers() -> dict[str, Any]:
-    """A valid submission that meets all five SMART criteria, so it posts without a review
-    (as tests/test_ask_flow.py answers the modal)."""
-    return {
-        ids.WHAT_INPUT: WHAT,
-        ids.WHY_INPUT: WHY,
-        ids.KIND_INPUT: HelpKind.FEEDBACK.value,
-        ids.SIZE_INPUT: RequestSize.HALF_HOUR.value,
-        ids.NEEDED_BY_INPUT: int(time.time() + 7 * 86_400),  # realistic on any day of the week
-    }
+    return harness.contender("bare Bolt", app)
 
 
 def run_batch(
@@ -194,13 +89,13 @@ def run_batch(
     # Bounded recorded calls keep wait_for's scans and memory flat, the same for every batch.
     fake.reset()
     app, done = contender.app, contender.completions
-    values = answers()
+    values = harness.smart_answers()
     for i in range(size):
         finished = done.done
         driver.slash_command(ids.ASK_COMMAND, "", user_id=ASKER_ID)
         command = signed.take()
         start = time.perf_counter_ns()
-        response = dispatch(app, command)
+        response = harness.dispatch(app, command)
         acked = time.perf_counter_ns()
         fake.wait_for("views.open", count=i + 1, timeout=WAIT_TIMEOUT_S)
         opened = fake.arrived("views.open", i + 1)
@@ -211,7 +106,7 @@ def run_batch(
         driver.view_submission(view, values, user_id=ASKER_ID)
         submission = signed.take()
         start_submit = time.perf_counter_ns()
-        response = dispatch(app, submission)
+        response = harness.dispatch(app, submission)
         acked_submit = time.perf_counter_ns()
         # Every round posts twice (channel, then the asker's DM) and nothing else posts.
         fake.wait_for("chat.postMessage", count=2 * i + 2, timeout=WAIT_TIMEOUT_S)
@@ -221,16 +116,15 @@ def run_batch(
         if response.status != 200 or response.body:
             raise RuntimeError(f"{contender.name}: submission answered {response.status}")
         done.wait_for(finished + 2)
-        contender.submitted += 1
+        contender.rounds += 1
 
         if keep:
-            samples = contender.samples
-            samples[ASK_ACK].append(acked - start)
-            samples[ASK_OPENED].append(opened - start)
-            samples[ASK_DONE].append(max(acked, opened) - start)
-            samples[SUBMIT_ACK].append(acked_submit - start_submit)
-            samples[SUBMIT_POSTED].append(posted - start_submit)
-            samples[SUBMIT_DONE].append(told - start_submit)
+            contender.keep(ASK_ACK, acked - start)
+            contender.keep(ASK_OPENED, opened - start)
+            contender.keep(ASK_DONE, max(acked, opened) - start)
+            contender.keep(SUBMIT_ACK, acked_submit - start_submit)
+            contender.keep(SUBMIT_POSTED, posted - start_submit)
+            contender.keep(SUBMIT_DONE, told - start_submit)
     if fake.violations:
         raise RuntimeError(f"{contender.name} broke Slack's contract: {fake.violations}")
 
@@ -256,7 +150,7 @@ def open_view(
     fake.reset()
     finished = contender.completions.done
     driver.slash_command(ids.ASK_COMMAND, "", user_id=ASKER_ID)
-    dispatch(contender.app, signed.take())
+    harness.dispatch(contender.app, signed.take())
     (call,) = fake.wait_for("views.open", timeout=WAIT_TIMEOUT_S)
     contender.completions.wait_for(finished + 1)
     view = next(iter(fake.views.values()))
@@ -266,32 +160,7 @@ def open_view(
 
 
 def report(contenders: list[Contender], bare: Contender) -> dict[str, Any]:
-    base = {s: summarize(bare.samples[s]) for s in SCENARIOS}
-    results: dict[str, Any] = {}
-    header = (
-        f"{'app':<20} {'scenario':<24} {'p50':>7} {'p90':>7} {'p99':>7} {'max':>7}"
-        f" {'p50 x':>6} {'p99 x':>6}"
-    )
-    print(f"\nlatency in ms; 'x' columns are ours / bare Bolt\n{header}\n{'-' * len(header)}")
-    for contender in contenders:
-        rows: dict[str, Any] = {}
-        for scenario in SCENARIOS:
-            stats = summarize(contender.samples[scenario])
-            if contender is not bare:
-                stats["p50_ratio"] = stats["p50"] / base[scenario]["p50"]
-                stats["p99_ratio"] = stats["p99"] / base[scenario]["p99"]
-            rows[scenario] = stats
-            ratios = (
-                f" {stats['p50_ratio']:>6.2f} {stats['p99_ratio']:>6.2f}"
-                if contender is not bare
-                else ""
-            )
-            print(
-                f"{contender.name:<20} {scenario:<24} {stats['p50']:>7.2f} {stats['p90']:>7.2f}"
-                f" {stats['p99']:>7.2f} {stats['max']:>7.2f}{ratios}"
-            )
-        results[contender.name] = rows
-
+    results = harness.print_table("app", contenders, SCENARIOS, base=bare)
     print("\ntargets")
     targets: dict[str, Any] = {}
     for contender in contenders:
@@ -315,71 +184,23 @@ def report(contenders: list[Contender], bare: Contender) -> dict[str, Any]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--iterations", type=int, default=500, help="timed rounds per app")
-    parser.add_argument("--warmup", type=int, default=50, help="untimed rounds per app first")
-    parser.add_argument("--batch", type=int, default=25, help="rounds per app before switching")
-    parser.add_argument("--json", type=Path, help="also write the figures here")
-    args = parser.parse_args()
-
+    args = harness.latency_args(__doc__, "ask", "app", iterations=500, warmup=50)
     with ExitStack() as stack:
-        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-ask-")))
-        # Production logs at INFO (LOG_LEVEL's default); keep that cost, but off the terminal.
-        log_path = tmp / "bench.log"
-        logging.basicConfig(
-            level=logging.INFO,
-            filename=log_path,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        )
-
-        fake = stack.enter_context(
-            StampedSlack(token=BOT_TOKEN, team_id=TEAM_ID, bot_user_id=BOT_USER_ID)
-        )
-        seed_workspace(fake)
-        fake.set_baseline()
-
+        tmp, fake = harness.latency_scene(stack, "ask")
         bare = build_bare(fake)
-        contenders = [bare, build_ours("ours (sqlite)", fake, f"sqlite:///{tmp / 'bench.db'}")]
-        pg_base = os.environ.get("BENCH_DATABASE_URL")
-        if pg_base:
-            pg_url = stack.enter_context(private_schema(pg_base, prefix="bench"))
-            contenders.append(build_ours("ours (postgresql)", fake, pg_url))
-        signed = SignedRequests()
-        driver = SlackDriver(
-            SIGNING_SECRET,
-            app=signed,  # type: ignore[arg-type]  # only .dispatch is used
-            response_url_base=fake.response_url_base,
-        )
+        ours, versions = harness.ours_on_each_database(stack, args, fake, tmp, "ours ({})")
+        contenders = [bare, *ours]
+        driver, signed = harness.signing_driver(fake)
         view = open_view(contenders[1], fake, driver, signed)
         # As app.py does once everything is built; it applies to every app in this process.
         gc.collect()
         gc.freeze()
 
-        started = time.monotonic()
-        for contender in contenders:
-            run_batch(contender, fake, driver, signed, view, args.warmup, keep=False)
-        remaining = args.iterations
-        round_no = 0
-        while remaining > 0:
-            size = min(args.batch, remaining)
-            # Rotate who goes first so drift and noise are spread evenly over the apps.
-            shift = round_no % len(contenders)
-            for contender in contenders[shift:] + contenders[:shift]:
-                run_batch(contender, fake, driver, signed, view, size, keep=True)
-            remaining -= size
-            round_no += 1
-        elapsed = time.monotonic() - started
+        def batch(contender: Contender, size: int, keep: bool) -> None:
+            run_batch(contender, fake, driver, signed, view, size, keep=keep)
 
-        machine = {
-            "nproc": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        }
-        print(
-            f"{args.iterations} timed rounds per app after {args.warmup} warm-up, batches of "
-            f"{args.batch}; {elapsed:.1f} s; {machine['nproc']} CPUs, Python "
-            f"{machine['python']}, {machine['platform']}"
-        )
+        elapsed = harness.interleave(contenders, args, batch)
+        machine = harness.print_run(args, "app", elapsed)
         figures = report(contenders, bare)
 
         checks: dict[str, Any] = {}
@@ -389,21 +210,12 @@ def main() -> int:
             # Stored and posted, not just posted: every submission left a committed posted row.
             total, posted = posted_rows(contender.engine)
             checks[contender.name] = {"rows": total, "posted": posted}
-            print(f"  {contender.name}: {posted}/{total} rows posted ({contender.submitted} sent)")
+            print(f"  {contender.name}: {posted}/{total} rows posted ({contender.rounds} sent)")
             contender.engine.dispose()
 
-        if args.json:
-            payload = {
-                "machine": machine,
-                "iterations": args.iterations,
-                "warmup": args.warmup,
-                "batch": args.batch,
-                "elapsed_s": elapsed,
-                "rows": checks,
-                **figures,
-            }
-            args.json.write_text(json.dumps(payload, indent=2) + "\n")
-            print(f"wrote {args.json}")
+        harness.write_latency_results(
+            args, machine, elapsed, databases=versions, rows=checks, **figures
+        )
     return 0
 
 

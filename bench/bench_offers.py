@@ -1,66 +1,30 @@
 """Latency of the response path: an offer (reaction or button), *Accept*, and resolving, in
 process, from the signed request to what the asker and helpers see.
 
-Run from the repository root:
-
-    .venv/bin/python bench/bench_offers.py [--iterations N] [--json PATH]
-
-Set BENCH_DATABASE_URL (postgresql+psycopg://...) to measure on PostgreSQL as well as SQLite.
-See bench/README.md for what each figure means and the figures last recorded.
+`.venv/bin/python -m bench.bench_offers --help` (from the repository root) lists the options.
+bench/README.md explains each figure; the last run's are in bench/results/offers.json.
 """
 
-# ruff: noqa: E402 - the repository root must be on sys.path before the app and tests import.
-
-import sys
-from pathlib import Path
-
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-import argparse
 import json
-import logging
-import os
-import platform
-import tempfile
+import sys
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import App
 from slack_bolt.response import BoltResponse
 from sqlalchemy import Engine, func, select
 
-from bench.harness import (
-    CompletionCounter,
-    SignedRequests,
-    dispatch,
-    summarize,
-)
-from bot.config import load_settings
+from bench import harness
+from bench.harness import Contender, SignedRequests, Stamp, StampedSlack
 from bot.domain.offers import OfferStatus
-from bot.domain.requests import HelpKind, RequestSize, RequestStatus
-from bot.slack.app import build_app, build_deps
+from bot.domain.requests import RequestStatus
 from bot.slack.blocks import ids
-from bot.slack.client import build_web_client
-from db.engine import create_db_engine, create_session_factory
-from db.migrate import upgrade
 from db.models import HelpRequest, Offer, Thanks
 from tests.slack_stand_in.driver import SlackDriver
-from tests.slack_stand_in.fake_slack import FakeSlack, JsonDict
-from tests.slack_stand_in.pytest_plugin import (
-    ASKER_ID,
-    BOT_TOKEN,
-    BOT_USER_ID,
-    HELPER_1_ID,
-    HELPER_2_ID,
-    TEAM_ID,
-    seed_workspace,
-)
-from tests.support import SIGNING_SECRET, private_schema, settings_env
+from tests.slack_stand_in.fake_slack import JsonDict
+from tests.slack_stand_in.pytest_plugin import ASKER_ID, BOT_USER_ID, HELPER_1_ID, HELPER_2_ID
 
 REACT_ACK = "reaction: ack returned"
 REACT_DM = "reaction: asker's DM"
@@ -89,80 +53,6 @@ SCENARIOS = (
     RESOLVE_POST,
 )
 
-WHAT = (
-    "Could someone review the retry logic in billing-sync PR #412: "
-    "is backing off per customer enough?"
-)
-WHY = "It's the last blocker before Thursday's release to customers"
-
-
-@dataclass(frozen=True)
-class Stamp:
-    method: str
-    channel: str
-    args: JsonDict
-    arrived: int
-
-
-class StampedSlack(FakeSlack):
-    """The stand-in, noting when each Web API call reached it and where it was going, before
-    the fake's own contract checks (Slack's side, not the app's)."""
-
-    def _clear_run_state(self) -> None:
-        super()._clear_run_state()
-        self._stamps: list[Stamp] = []
-
-    def _handle_api(self, method: str, args: JsonDict, headers: dict[str, str]) -> Any:
-        arrived = time.perf_counter_ns()
-        with self._lock:
-            self._stamps.append(Stamp(method, str(args.get("channel") or ""), args, arrived))
-        return super()._handle_api(method, args, headers)
-
-    def mark(self) -> int:
-        with self._lock:
-            return len(self._stamps)
-
-    def first(self, since: int, method: str, where: Callable[[Stamp], bool]) -> Stamp:
-        """The first `method` call since `since` that `where` accepts."""
-        with self._lock:
-            stamps = self._stamps[since:]
-        for stamp in stamps:
-            if stamp.method == method and where(stamp):
-                return stamp
-        seen = [f"{s.method} -> {s.channel}" for s in stamps]
-        raise RuntimeError(f"no matching {method} call; calls seen: {seen}")
-
-    def last(self, since: int, method: str, where: Callable[[Stamp], bool]) -> Stamp:
-        with self._lock:
-            stamps = self._stamps[since:]
-        found = [s for s in stamps if s.method == method and where(s)]
-        if not found:
-            raise RuntimeError(f"no matching {method} call since {since}")
-        return found[-1]
-
-
-@dataclass
-class Contender:
-    name: str
-    app: App
-    engine: Engine
-    completions: CompletionCounter
-    rounds: int = 0
-    samples: dict[str, list[int]] = field(default_factory=lambda: {s: [] for s in SCENARIOS})
-
-
-def build_ours(name: str, fake: StampedSlack, database_url: str) -> Contender:
-    """The app as app.py builds it: production client, retries, pool_pre_ping, ack-then-work."""
-    settings = load_settings(settings_env(fake.base_url, database_url, LOG_LEVEL="INFO"))
-    engine = create_db_engine(settings.database_url, pool_pre_ping=True)
-    upgrade(engine)
-    client = build_web_client(settings)
-    deps = build_deps(settings, create_session_factory(engine), client)
-    app = build_app(deps, client, process_before_response=False)
-    completions = CompletionCounter()
-    app.listener_runner.listener_completion_handler = completions
-    return Contender(name, app, engine, completions)
-
 
 @dataclass
 class Bench:
@@ -178,7 +68,7 @@ class Bench:
     def untimed(self, contender: Contender, send: Callable[[SlackDriver], object]) -> BoltResponse:
         """Send a request and wait for its listener: setting the scene, not measured."""
         finished = contender.completions.done
-        response = dispatch(contender.app, self.sign(send))
+        response = harness.dispatch(contender.app, self.sign(send))
         if response.status != 200:
             raise RuntimeError(f"{contender.name}: setup request answered {response.status}")
         contender.completions.wait_for(finished + 1)
@@ -189,7 +79,7 @@ class Bench:
         back (it does once helpers have a history: it shows who could help)."""
         form = self.ask_view
         response = self.untimed(
-            contender, lambda d: d.view_submission(form, answers(), user_id=ASKER_ID)
+            contender, lambda d: d.view_submission(form, harness.smart_answers(), user_id=ASKER_ID)
         )
         body = json.loads(response.body) if response.body else {}
         if body.get("response_action") == "update":
@@ -204,23 +94,12 @@ class Bench:
         finished = contender.completions.done
         mark = self.fake.mark()
         start = time.perf_counter_ns()
-        response = dispatch(contender.app, request)
+        response = harness.dispatch(contender.app, request)
         acked = time.perf_counter_ns()
         if response.status != 200:
             raise RuntimeError(f"{contender.name}: answered {response.status}: {response.body}")
         contender.completions.wait_for(finished + 1)
         return start, acked, mark
-
-
-def answers() -> dict[str, Any]:
-    """A valid submission meeting all five SMART criteria, so it posts without a review."""
-    return {
-        ids.WHAT_INPUT: WHAT,
-        ids.WHY_INPUT: WHY,
-        ids.KIND_INPUT: HelpKind.FEEDBACK.value,
-        ids.SIZE_INPUT: RequestSize.HALF_HOUR.value,
-        ids.NEEDED_BY_INPUT: int(time.time() + 7 * 86_400),
-    }
 
 
 def latest_request(engine: Engine) -> tuple[int, str, str]:
@@ -261,6 +140,7 @@ def offer_ids(engine: Engine, request_id: int) -> dict[str, int]:
 def run_round(bench: Bench, contender: Contender, *, keep: bool) -> None:
     """One request's life: posted through /ask (untimed), then four timed steps."""
     fake, engine = bench.fake, contender.engine
+    assert engine is not None
     bench.ask(contender)
     request_id, channel, ts = latest_request(engine)
     asker_dm = fake.dm_channel_id(ASKER_ID)
@@ -347,7 +227,7 @@ def run_round(bench: Bench, contender: Contender, *, keep: bool) -> None:
             ((RESOLVE_ACK, RESOLVE_THANKS, RESOLVE_POST), resolve),
         ):
             for name, value in zip(names, values, strict=True):
-                contender.samples[name].append(value)
+                contender.keep(name, value)
 
 
 def run_batch(bench: Bench, contender: Contender, size: int, *, keep: bool) -> None:
@@ -371,26 +251,10 @@ def open_ask_view(bench: Bench, contender: Contender) -> dict[str, Any]:
     return views[-1]
 
 
-def report(contenders: list[Contender]) -> dict[str, Any]:
-    results: dict[str, Any] = {}
-    header = f"{'database':<20} {'scenario':<28} {'p50':>7} {'p90':>7} {'p99':>7} {'max':>7}"
-    print(f"\nlatency in ms, from the signed request\n{header}\n{'-' * len(header)}")
-    for contender in contenders:
-        rows: dict[str, Any] = {}
-        for scenario in SCENARIOS:
-            stats = summarize(contender.samples[scenario])
-            rows[scenario] = stats
-            print(
-                f"{contender.name:<20} {scenario:<28} {stats['p50']:>7.2f} {stats['p90']:>7.2f}"
-                f" {stats['p99']:>7.2f} {stats['max']:>7.2f}"
-            )
-        results[contender.name] = rows
-    return results
-
-
 def check_rows(contender: Contender) -> dict[str, int]:
     """What the rounds left committed: every request resolved, two offers (one accepted) and
     one thanks each."""
+    assert contender.engine is not None
     with contender.engine.connect() as conn:
         requests = conn.scalar(select(func.count()).select_from(HelpRequest)) or 0
         resolved = (
@@ -421,69 +285,19 @@ def check_rows(contender: Contender) -> dict[str, int]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--iterations", type=int, default=300, help="timed rounds per database")
-    parser.add_argument("--warmup", type=int, default=30, help="untimed rounds per database first")
-    parser.add_argument(
-        "--batch", type=int, default=25, help="rounds per database before switching"
-    )
-    parser.add_argument("--json", type=Path, help="also write the figures here")
-    args = parser.parse_args()
-    if args.iterations < 1 or args.warmup < 0 or args.batch < 1:
-        parser.error("--iterations and --batch must be positive, --warmup not negative")
-
+    args = harness.latency_args(__doc__, "offers", "database", iterations=300, warmup=30)
     with ExitStack() as stack:
-        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-offers-")))
-        # Production logs at INFO (LOG_LEVEL's default); keep that cost, but off the terminal.
-        logging.basicConfig(
-            level=logging.INFO,
-            filename=tmp / "bench.log",
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        )
-        fake = stack.enter_context(
-            StampedSlack(token=BOT_TOKEN, team_id=TEAM_ID, bot_user_id=BOT_USER_ID)
-        )
-        seed_workspace(fake)
-        fake.set_baseline()
-
-        contenders = [build_ours("sqlite", fake, f"sqlite:///{tmp / 'bench.db'}")]
-        pg_base = os.environ.get("BENCH_DATABASE_URL")
-        if pg_base:
-            pg_url = stack.enter_context(private_schema(pg_base, prefix="bench"))
-            contenders.append(build_ours("postgresql", fake, pg_url))
-        signed = SignedRequests()
-        driver = SlackDriver(
-            SIGNING_SECRET,
-            app=signed,  # type: ignore[arg-type]  # only .dispatch is used
-            response_url_base=fake.response_url_base,
-        )
+        tmp, fake = harness.latency_scene(stack, "offers")
+        contenders, versions = harness.ours_on_each_database(stack, args, fake, tmp)
+        driver, signed = harness.signing_driver(fake)
         bench = Bench(fake, driver, signed, {})
 
-        started = time.monotonic()
-        for contender in contenders:
-            run_batch(bench, contender, args.warmup, keep=False)
-        remaining, round_no = args.iterations, 0
-        while remaining > 0:
-            size = min(args.batch, remaining)
-            # Rotate who goes first so drift and noise are spread evenly over the databases.
-            shift = round_no % len(contenders)
-            for contender in contenders[shift:] + contenders[:shift]:
-                run_batch(bench, contender, size, keep=True)
-            remaining -= size
-            round_no += 1
-        elapsed = time.monotonic() - started
+        def batch(contender: Contender, size: int, keep: bool) -> None:
+            run_batch(bench, contender, size, keep=keep)
 
-        machine = {
-            "nproc": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        }
-        print(
-            f"{args.iterations} timed rounds per database after {args.warmup} warm-up, batches "
-            f"of {args.batch}; {elapsed:.1f} s; {machine['nproc']} CPUs, Python "
-            f"{machine['python']}, {machine['platform']}"
-        )
-        figures = report(contenders)
+        elapsed = harness.interleave(contenders, args, batch)
+        machine = harness.print_run(args, "database", elapsed)
+        figures = harness.print_table("database", contenders, SCENARIOS)
 
         rows: dict[str, Any] = {}
         for contender in contenders:
@@ -496,20 +310,12 @@ def main() -> int:
             expected = contender.rounds
             if counts["resolved"] != expected or counts["thanks"] != expected:
                 raise RuntimeError(f"{contender.name}: rows do not match the rounds: {counts}")
+            assert contender.engine is not None
             contender.engine.dispose()
 
-        if args.json:
-            payload = {
-                "machine": machine,
-                "iterations": args.iterations,
-                "warmup": args.warmup,
-                "batch": args.batch,
-                "elapsed_s": elapsed,
-                "rows": rows,
-                "results": figures,
-            }
-            args.json.write_text(json.dumps(payload, indent=2) + "\n")
-            print(f"wrote {args.json}")
+        harness.write_latency_results(
+            args, machine, elapsed, databases=versions, rows=rows, results=figures
+        )
     return 0
 
 

@@ -2,31 +2,19 @@
 
 Run from the repository root:
 
-    .venv/bin/python bench/bench_routing.py [--database sqlite|postgresql|both] [--queries N]
+    .venv/bin/python -m bench.bench_routing [--database sqlite|postgresql|both] [--queries N]
 
 The workspace (people, helper profiles, two years of requests with their terms, offers and recent
 suggestions) is generated from a seed. The SQLite file is kept in the cache directory, keyed by
 seed and sizes, so a rerun measures at once; PostgreSQL gets a private schema per run, loaded
-with COPY and dropped afterwards. See bench/README.md for the method and the figures last recorded.
+with COPY and dropped afterwards. The figures go to bench/results/routing.json (--json to
+change). See bench/README.md for the method and the figures last recorded.
 """
 
-# ruff: noqa: E402 - the repository root must be on sys.path before the app and tests import.
-
-import sys
-from pathlib import Path
-
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-import argparse
 import functools
-import json
-import math
-import os
-import platform
 import random
 import statistics
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -34,13 +22,15 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
-from typing import Any, Protocol
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, Table, create_engine, event, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from bench import harness
 from bot.domain.offers import OfferSource, OfferStatus, Route, SuggestionStatus
 from bot.domain.requests import Delivery, HelpKind, RequestDraft, RequestSize, RequestStatus
 from bot.domain.routing import skill_stem, terms
@@ -62,7 +52,6 @@ from db.models import (
 )
 from tests.support import private_schema
 
-NS_PER_MS = 1_000_000
 TARGET_P95_MS = 50.0
 TEAM = "T0BENCH"
 HELP_CHANNEL = "C0HELP"
@@ -73,8 +62,6 @@ HISTORY = timedelta(days=730)
 RECENT = timedelta(days=14)
 # Bump when the generator changes what it writes: the cache key includes it.
 GENERATOR_VERSION = 2
-DEFAULT_CACHE = Path("/tmp/reciprocity-bench")
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BATCH = 10_000
 
 # --- Vocabulary -----------------------------------------------------------------------------------
@@ -461,10 +448,6 @@ def build_vocabulary(rng: random.Random, codenames: int = 60_000) -> Vocabulary:
 # --- Generation -----------------------------------------------------------------------------------
 
 
-class Sink(Protocol):
-    def write(self, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None: ...
-
-
 @dataclass
 class Generated:
     people: int = 0
@@ -490,38 +473,44 @@ def person_id(n: int) -> str:
     return f"U{n:07d}B"
 
 
-def generate(people: int, requests: int, seed: int, sinks: Sequence[Sink]) -> Generated:
-    """Write the whole workspace to every sink, in batches, from `seed` alone."""
-    started = time.monotonic()
-    rng = random.Random(seed)
-    vocab = build_vocabulary(rng)
-    out = Generated(people=people, requests=requests)
-
-    def write(table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-        for sink in sinks:
-            sink.write(table, columns, rows)
-
-    topics = Topic.__table__
-    write(
-        topics,
+def write_topics(sink: harness.BulkSink, created: datetime) -> None:
+    """The vocabulary's topics, topic i (from 0) as id i + 1 with its channel C0T<i + 1>."""
+    sink.write(
+        Topic.__table__,
         ("id", "team_id", "name", "keywords", "channel_id", "created_at", "updated_at"),
         [
-            (i + 1, TEAM, name, keywords, f"C0T{i + 1:03d}", NOW - HISTORY, NOW - HISTORY)
+            (i + 1, TEAM, name, keywords, f"C0T{i + 1:03d}", created, created)
             for i, (name, keywords, _, _) in enumerate(TOPICS)
         ],
     )
 
+
+def write_people(
+    sink: harness.BulkSink,
+    rng: random.Random,
+    people: int,
+    person_id: Callable[[int], str],
+    unknown_zone: float | None = None,
+) -> tuple[list[str], int]:
+    """`people` Slack users over ZONES, 1% bots and 2% deactivated, and with `unknown_zone` that
+    share whose zone Slack never told us (offset 0). Returns the active ids and how many have no
+    zone. The random stream is drawn from only for what is asked, so a seed's rows stay put."""
     zone_names = [z for z, _ in ZONES]
     zone_cum = list(accumulate(w for _, w in ZONES))
     offsets = {z: int(NOW.astimezone(ZoneInfo(z)).utcoffset().total_seconds()) for z in zone_names}  # type: ignore[union-attr]
     users: list[tuple[Any, ...]] = []
     active: list[str] = []
+    unknown = 0
     for n in range(people):
-        zone = rng.choices(zone_names, cum_weights=zone_cum)[0]
+        zone: str | None = rng.choices(zone_names, cum_weights=zone_cum)[0]
+        if unknown_zone is not None and rng.random() < unknown_zone:
+            zone = None
+            unknown += 1
         is_bot, is_deleted = rng.random() < 0.01, rng.random() < 0.02
         uid = person_id(n)
+        offset = offsets[zone] if zone else 0
         users.append(
-            (TEAM, uid, f"Person {n}", zone, offsets[zone], is_bot, is_deleted, False, False, NOW)
+            (TEAM, uid, f"Person {n}", zone, offset, is_bot, is_deleted, False, False, NOW)
         )
         if not (is_bot or is_deleted):
             active.append(uid)
@@ -530,7 +519,20 @@ def generate(people: int, requests: int, seed: int, sinks: Sequence[Sink]) -> Ge
         "is_admin", "is_owner", "fetched_at",
     )  # fmt: skip
     for start in range(0, len(users), BATCH):
-        write(SlackUser.__table__, user_columns, users[start : start + BATCH])
+        sink.write(SlackUser.__table__, user_columns, users[start : start + BATCH])
+    return active, unknown
+
+
+def generate(people: int, requests: int, seed: int, sink: harness.BulkSink) -> Generated:
+    """Write the whole workspace to `sink`, in batches, from `seed` alone."""
+    started = time.monotonic()
+    rng = random.Random(seed)
+    vocab = build_vocabulary(rng)
+    out = Generated(people=people, requests=requests)
+
+    write = sink.write
+    write_topics(sink, NOW - HISTORY)
+    active, _ = write_people(sink, rng, people, person_id)
 
     # Helpers: a fifth of everyone, each glad to help with one to three (mostly popular) topics.
     helper_ids = sorted(rng.sample(range(people), people // 5))
@@ -675,47 +677,8 @@ def generate(people: int, requests: int, seed: int, sinks: Sequence[Sink]) -> Ge
     return out
 
 
-class SQLiteSink:
-    """Core executemany in one transaction: no per-row round trip, no ORM unit of work."""
-
-    def __init__(self, engine: Engine) -> None:
-        self._conn = engine.connect()
-        self._tx = self._conn.begin()
-
-    def write(self, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-        self._conn.execute(table.insert(), [dict(zip(columns, row, strict=True)) for row in rows])
-
-    def finish(self) -> None:
-        self._tx.commit()
-        self._conn.close()
-
-
-class PostgresSink:
-    """COPY, the fastest way into PostgreSQL; psycopg adapts the Python values row by row."""
-
-    def __init__(self, engine: Engine) -> None:
-        self._conn = engine.connect()
-        self._tx = self._conn.begin()
-        self._raw = self._conn.connection.driver_connection
-
-    def write(self, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-        with self._raw.cursor() as cursor:  # type: ignore[union-attr]
-            statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
-            with cursor.copy(statement) as copy:
-                for row in rows:
-                    copy.write_row(row)
-
-    def finish(self) -> None:
-        # Explicit ids went in by COPY: move the sequences past them, as real inserts would have.
-        for table in ("topics", "help_requests", "offers", "suggestions"):
-            self._conn.execute(
-                text(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                    f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
-                )
-            )
-        self._tx.commit()
-        self._conn.close()
+# Explicit ids go in: their sequences are moved past them after a PostgreSQL load.
+SEQUENCES = ("topics", "help_requests", "offers", "suggestions")
 
 
 def sqlite_cache_path(cache: Path, seed: int, people: int, requests: int) -> Path:
@@ -723,39 +686,13 @@ def sqlite_cache_path(cache: Path, seed: int, people: int, requests: int) -> Pat
 
 
 def build_sqlite(path: Path, people: int, requests: int, seed: int) -> Generated:
-    """Generate into a temporary file and rename it into place only once complete, so an
-    interrupted run never leaves a half-filled cache behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
-    for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
-        leftover.unlink(missing_ok=True)
-    url = f"sqlite:///{partial}"
-    migrator = create_db_engine(url)
-    upgrade(migrator)
-    migrator.dispose()
-    # The app's engine would journal every page twice and sync; a bulk load needs neither.
-    loader = create_engine(url)
+    def fill(loader: Engine) -> Generated:
+        sink = harness.BulkSink(loader, SEQUENCES)
+        generated = generate(people, requests, seed, sink)
+        sink.finish()
+        return generated
 
-    @event.listens_for(loader, "connect")
-    def _fast(dbapi_connection: Any, _record: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-1000000"):
-            cursor.execute(f"PRAGMA {pragma}")
-        cursor.close()
-
-    sink = SQLiteSink(loader)
-    generated = generate(people, requests, seed, [sink])
-    sink.finish()
-    began = time.monotonic()
-    with loader.connect() as conn:
-        conn.exec_driver_sql("ANALYZE")
-        conn.commit()
-    generated.analyze_seconds = time.monotonic() - began
-    with loader.connect() as conn:
-        # Back to the app's journal mode, so measuring starts from the file production would have.
-        conn.exec_driver_sql("PRAGMA journal_mode=WAL")
-    loader.dispose()
-    partial.rename(path)
+    generated, generated.analyze_seconds = harness.build_sqlite_cache(path, fill)
     return generated
 
 
@@ -798,15 +735,6 @@ def kept_schema(base_url: str, schema: str, label: str) -> Iterator[tuple[str, b
 def mark_complete(engine: Engine, schema: str, label: str) -> None:
     with engine.begin() as conn:
         conn.execute(text(f"COMMENT ON SCHEMA \"{schema}\" IS '{label}'"))
-
-
-def analyze_postgres(engine: Engine) -> float:
-    # VACUUM too: two years of autovacuum would have set the visibility map that index-only
-    # scans rely on; right after COPY it is empty.
-    began = time.monotonic()
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("VACUUM ANALYZE")
-    return time.monotonic() - began
 
 
 def postgres_size(engine: Engine) -> int:
@@ -876,16 +804,17 @@ class Probe:
     """Counts every statement sent to the database and times each routing query per call."""
 
     def __init__(self, engine: Engine) -> None:
-        self.statements = 0
+        self.counter = harness.StatementCounter(engine)
         self.pool = 0
         self.query_ns: dict[str, int] = {}
-        event.listen(engine, "before_cursor_execute", self._count)
 
-    def _count(self, *_args: Any) -> None:
-        self.statements += 1
+    @property
+    def statements(self) -> int:
+        return self.counter.statements
 
     def reset(self) -> None:
-        self.statements, self.pool, self.query_ns = 0, 0, {}
+        self.counter.reset()
+        self.pool, self.query_ns = 0, {}
 
     @contextmanager
     def installed(self) -> Iterator[None]:
@@ -949,31 +878,17 @@ def measure(
     return measured
 
 
-def percentile(sorted_values: Sequence[float], p: float) -> float:
-    """Nearest-rank percentile."""
-    rank = max(1, math.ceil(p / 100 * len(sorted_values)))
-    return sorted_values[rank - 1]
-
-
 def summarize(measured: Measured) -> dict[str, Any]:
-    ms = sorted(ns / NS_PER_MS for ns in measured.ns)
+    percentile = harness.percentile
     pool = sorted(measured.pool)
     per_query: dict[str, Any] = {}
     for query_name, samples in measured.query_ns.items():
         if samples:
-            ordered = sorted(s / NS_PER_MS for s in samples)
-            per_query[query_name] = {
-                "calls": len(ordered),
-                "p50": percentile(ordered, 50),
-                "p95": percentile(ordered, 95),
-                "max": ordered[-1],
-            }
+            per_query[query_name] = harness.summarize(samples, (50, 95))
+            per_query[query_name]["calls"] = per_query[query_name].pop("n")
+    figures = harness.summarize(measured.ns, (50, 95, 99))
     return {
-        "n": len(ms),
-        "p50": percentile(ms, 50),
-        "p95": percentile(ms, 95),
-        "p99": percentile(ms, 99),
-        "max": ms[-1],
+        **figures,
         "statements": {
             "min": min(measured.statements),
             "max": max(measured.statements),
@@ -981,9 +896,9 @@ def summarize(measured: Measured) -> dict[str, Any]:
         },
         "pool": {"p5": percentile(pool, 5), "median": percentile(pool, 50), "max": pool[-1]},
         "suggestions_median": statistics.median(measured.suggested),
-        "topic_matched_share": measured.topic_matched / len(ms),
+        "topic_matched_share": measured.topic_matched / len(measured.ns),
         "queries": per_query,
-        "target_p95_met": percentile(ms, 95) < TARGET_P95_MS,
+        "target_p95_met": figures["p95"] < TARGET_P95_MS,
     }
 
 
@@ -1036,45 +951,36 @@ def run_database(
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=50_000)
-    parser.add_argument("--requests", type=int, default=500_000)
+    parser = harness.parser(__doc__, "routing")
+    harness.add_workspace_args(parser, people=50_000, requests=500_000)
     parser.add_argument("--queries", type=int, default=500, help="timed rankings per database")
     parser.add_argument("--warmup", type=int, default=50, help="untimed rankings first")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
-    parser.add_argument("--postgres-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG))
-    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="SQLite cache dir")
+    harness.add_database_args(parser, default="both")
     parser.add_argument("--regenerate", action="store_true", help="ignore a cached SQLite file")
     parser.add_argument(
         "--keep-postgres",
         metavar="SCHEMA",
         help="load PostgreSQL into this schema once and keep it for later runs (drop it by hand)",
     )
-    parser.add_argument("--json", type=Path, help="also write the figures here")
-    args = parser.parse_args()
+    args = harness.parse(parser)
 
-    machine = {
-        "nproc": os.cpu_count(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-    }
+    machine = harness.machine()
     print(
         f"{args.people:,} people, {args.requests:,} requests, seed {args.seed}; "
-        f"{machine['nproc']} CPUs, Python {machine['python']}, {machine['platform']}"
+        f"{harness.machine_line(machine)}"
     )
     queries = held_out_queries(args.people, args.seed, args.warmup + args.queries)
-    payload: dict[str, Any] = {
-        "machine": machine,
+    sizes = {
         "people": args.people,
         "requests": args.requests,
         "seed": args.seed,
         "queries": args.queries,
         "warmup": args.warmup,
-        "databases": {},
     }
+    databases: dict[str, Any] = {}
+    chosen = harness.chosen_databases(args)
     with ExitStack() as stack:
-        if args.database in ("sqlite", "both"):
+        if "sqlite" in chosen:
             path = sqlite_cache_path(args.cache, args.seed, args.people, args.requests)
             entry: dict[str, Any] = {"file": str(path)}
             if args.regenerate or not path.exists():
@@ -1087,9 +993,10 @@ def main() -> int:
             entry["bytes"] = path.stat().st_size
             print(f"  {entry['bytes'] / 2**20:,.0f} MiB")
             figures, engine = run_database("sqlite", f"sqlite:///{path}", queries, args.warmup)
+            entry["version"] = harness.database_version(engine)
             engine.dispose()
-            payload["databases"]["sqlite"] = {**entry, **figures}
-        if args.database in ("postgresql", "both"):
+            databases["sqlite"] = {**entry, **figures}
+        if "postgresql" in chosen:
             label = kept_schema_label(args.seed, args.people, args.requests)
             if args.keep_postgres:
                 url, loaded = stack.enter_context(
@@ -1105,23 +1012,22 @@ def main() -> int:
             else:
                 upgrade(engine)
                 print("generating into PostgreSQL (COPY) ...", flush=True)
-                sink = PostgresSink(engine)
-                generated = generate(args.people, args.requests, args.seed, [sink])
+                sink = harness.BulkSink(engine, SEQUENCES)
+                generated = generate(args.people, args.requests, args.seed, sink)
                 sink.finish()
-                generated.analyze_seconds = analyze_postgres(engine)
+                generated.analyze_seconds = harness.vacuum_analyze(engine)
                 print(f"  {generated.line()} (VACUUM ANALYZE)")
                 pg_entry["generated"] = generated.__dict__
                 if args.keep_postgres:
                     mark_complete(engine, args.keep_postgres, label)
             size = postgres_size(engine)
             print(f"  {size / 2**20:,.0f} MiB")
+            pg_entry["version"] = harness.database_version(engine)
             engine.dispose()
             figures, engine = run_database("postgresql", url, queries, args.warmup)
             engine.dispose()
-            payload["databases"]["postgresql"] = {**pg_entry, "bytes": size, **figures}
-    if args.json:
-        args.json.write_text(json.dumps(payload, indent=2, default=str) + "\n")
-        print(f"wrote {args.json}")
+            databases["postgresql"] = {**pg_entry, "bytes": size, **figures}
+    harness.write_results(args.json, machine, sizes, databases=databases)
     return 0
 
 

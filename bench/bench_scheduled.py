@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    .venv/bin/python bench/bench_scheduled.py [--database sqlite|postgresql|both] [--json PATH]
+    .venv/bin/python -m bench.bench_scheduled [--database sqlite|postgresql|both] [--json PATH]
 
 Planning: `plan_team` (bot/services/scheduled.py) end to end, on a generated workspace of
 10,000 people and 100,000 requests over a year, at Monday 14:30 UTC (digests due in most time
@@ -10,47 +10,46 @@ zones, working hours in Europe, Africa and the Americas' east). A `before_cursor
 shows the number of statements, at full size and at a tenth of it: equal counts mean nothing is
 queried per person. Sending: 10,000 DMs planned into the outbox, sent by `send_due` through the
 fake Slack with 429s and 5xx injected, then checked: every row SENT once, every message in Slack
-once. See bench/README.md for the method and the figures last recorded.
+once. The figures go to bench/results/scheduled.json (--json to change). See bench/README.md for
+the method and the figures last recorded.
 
 It exits 0 whether or not the targets are met; non-zero only if it could not measure, or if a
 message was lost or duplicated.
 """
 
-# ruff: noqa: E402 - the repository root must be on sys.path before the app and tests import.
-
-import sys
-from pathlib import Path
-
-REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
 import argparse
-import json
-import os
-import platform
 import random
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
-from itertools import accumulate
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import slack_sdk.http_retry.builtin_handlers as retry_builtins
 from slack_sdk import WebClient
 from slack_sdk.http_retry import FixedValueRetryIntervalCalculator
-from sqlalchemy import Engine, Table, create_engine, delete, event, func, select, text
+from sqlalchemy import Engine, delete, func, select
 
-from bench.bench_routing import TOPICS, ZONES, build_vocabulary, zipf_cum
+from bench import harness
+from bench.bench_routing import (
+    HELP_CHANNEL,
+    NOW,
+    TEAM,
+    TOPICS,
+    build_vocabulary,
+    write_people,
+    write_topics,
+    zipf_cum,
+)
 from bot.domain import nudges as nd
 from bot.domain.offers import OfferSource, OfferStatus, Route
 from bot.domain.outbox import PERSONAL_DIGEST, OutboxStatus, outbox_key
@@ -63,7 +62,6 @@ from bot.slack.client import default_retry_handlers
 from bot.slack.gateway import SlackGateway
 from db import outbox_queries as oq
 from db.engine import create_db_engine, create_session_factory
-from db.migrate import upgrade
 from db.models import (
     HelperProfile,
     HelperSkill,
@@ -72,24 +70,17 @@ from db.models import (
     Offer,
     OutboxMessage,
     PersonPrefs,
-    SlackUser,
     Thanks,
-    Topic,
 )
 from tests.slack_stand_in.fake_slack import FakeSlack
 from tests.slack_stand_in.pytest_plugin import BOT_TOKEN
-from tests.support import FakeClock, private_schema
+from tests.support import FakeClock
 
-TEAM = "T0BENCH"
-HELP_CHANNEL = "C0HELP"
-# Monday 14:30 UTC: 09:30 in New York, 11:30 in São Paulo, afternoon in Europe and Lagos, evening
-# in Asia (all Monday: digests due), 06:30 in Los Angeles and Tuesday 01:30 in Sydney (not due).
-# Working hours (nudges) in New York, São Paulo, London, Berlin and Lagos.
-NOW = datetime(2026, 11, 23, 14, 30, tzinfo=UTC)
+# NOW is routing's Monday 14:30 UTC: 09:30 in New York, 11:30 in São Paulo, afternoon in Europe
+# and Lagos, evening in Asia (all Monday: digests due), 06:30 in Los Angeles and Tuesday 01:30 in
+# Sydney (not due). Working hours (nudges) in New York, São Paulo, London, Berlin and Lagos.
 HISTORY = timedelta(days=365)
 GENERATOR_VERSION = 1
-DEFAULT_CACHE = Path("/tmp/reciprocity-bench")
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BATCH = 10_000
 TARGET_PLAN_S = 10.0
 NUDGE_KINDS = tuple(k.value for k in nd.NudgeKind)
@@ -128,84 +119,21 @@ def person_id(n: int) -> str:
     return f"U{n:07d}S"
 
 
-class Sink:
-    """Where generated rows go: Core executemany (SQLite) or COPY (PostgreSQL), one transaction."""
-
-    def __init__(self, engine: Engine) -> None:
-        self._conn = engine.connect()
-        self._tx = self._conn.begin()
-        self._copy = engine.dialect.name == "postgresql"
-
-    def write(self, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-        if not rows:
-            return
-        if not self._copy:
-            self._conn.execute(
-                table.insert(), [dict(zip(columns, row, strict=True)) for row in rows]
-            )
-            return
-        raw = self._conn.connection.driver_connection
-        statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
-        with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
-            for row in rows:
-                copy.write_row(row)
-
-    def finish(self) -> None:
-        if self._copy:
-            # Ids went in explicitly: move the sequences past them, as real inserts would have.
-            for table in ("topics", "help_requests", "offers", "thanks", "outbox"):
-                self._conn.execute(
-                    text(
-                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                        f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
-                    )
-                )
-        self._tx.commit()
-        self._conn.close()
+# Explicit ids go in: their sequences are moved past them after a PostgreSQL load.
+SEQUENCES = ("topics", "help_requests", "offers", "thanks", "outbox")
 
 
-def generate(people: int, requests: int, seed: int, sink: Sink) -> Generated:
+def generate(people: int, requests: int, seed: int, sink: harness.BulkSink) -> Generated:
     """The whole workspace from `seed` alone, so both databases get the same rows."""
     started = time.monotonic()
     rng = random.Random(seed)
     vocab = build_vocabulary(rng, codenames=5_000)
     out = Generated(people=people, requests=requests)
 
-    sink.write(
-        Topic.__table__,
-        ("id", "team_id", "name", "keywords", "channel_id", "created_at", "updated_at"),
-        [
-            (i + 1, TEAM, name, keywords, f"C0T{i + 1:03d}", NOW - HISTORY, NOW - HISTORY)
-            for i, (name, keywords, _, _) in enumerate(TOPICS)
-        ],
-    )
-
+    write_topics(sink, NOW - HISTORY)
     # People: ten time zones, 1% bots, 2% deactivated, a few whose zone Slack never told us.
-    zone_names = [z for z, _ in ZONES]
-    zone_cum = list(accumulate(w for _, w in ZONES))
-    offsets = {z: int(NOW.astimezone(ZoneInfo(z)).utcoffset().total_seconds()) for z in zone_names}  # type: ignore[union-attr]
-    users: list[tuple[Any, ...]] = []
-    active: list[str] = []
-    for n in range(people):
-        zone: str | None = rng.choices(zone_names, cum_weights=zone_cum)[0]
-        if rng.random() < 0.005:
-            zone = None
-            out.unknown_tz += 1
-        is_bot, is_deleted = rng.random() < 0.01, rng.random() < 0.02
-        uid = person_id(n)
-        offset = offsets[zone] if zone else 0
-        users.append(
-            (TEAM, uid, f"Person {n}", zone, offset, is_bot, is_deleted, False, False, NOW)
-        )
-        if not (is_bot or is_deleted):
-            active.append(uid)
+    active, out.unknown_tz = write_people(sink, rng, people, person_id, unknown_zone=0.005)
     out.active = len(active)
-    user_columns = (
-        "team_id", "user_id", "real_name", "tz", "tz_offset", "is_bot", "is_deleted",
-        "is_admin", "is_owner", "fetched_at",
-    )  # fmt: skip
-    for start in range(0, len(users), BATCH):
-        sink.write(SlackUser.__table__, user_columns, users[start : start + BATCH])
 
     # Helpers: three in ten, each with one to three topics and up to four skills.
     helpers = sorted(rng.sample(active, int(len(active) * 0.3)))
@@ -388,35 +316,13 @@ def generate(people: int, requests: int, seed: int, sink: Sink) -> Generated:
 
 
 def build_sqlite(path: Path, people: int, requests: int, seed: int) -> Generated:
-    """Generate into a `.partial` file and rename it when complete: no half-filled cache."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
-    for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
-        leftover.unlink(missing_ok=True)
-    url = f"sqlite:///{partial}"
-    migrator = create_db_engine(url)
-    upgrade(migrator)
-    migrator.dispose()
-    loader = create_engine(url)
+    def fill(loader: Engine) -> Generated:
+        sink = harness.BulkSink(loader, SEQUENCES)
+        generated = generate(people, requests, seed, sink)
+        sink.finish()
+        return generated
 
-    @event.listens_for(loader, "connect")
-    def _fast(dbapi_connection: Any, _record: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-500000"):
-            cursor.execute(f"PRAGMA {pragma}")
-        cursor.close()
-
-    sink = Sink(loader)
-    generated = generate(people, requests, seed, sink)
-    sink.finish()
-    with loader.connect() as conn:
-        conn.exec_driver_sql("ANALYZE")
-        conn.commit()
-    with loader.connect() as conn:
-        conn.exec_driver_sql("PRAGMA journal_mode=WAL")  # as the app runs it
-    loader.dispose()
-    partial.rename(path)
-    return generated
+    return harness.build_sqlite_cache(path, fill)[0]
 
 
 def sqlite_workspace(cache: Path, people: int, requests: int, seed: int, work: Path) -> str:
@@ -431,13 +337,11 @@ def sqlite_workspace(cache: Path, people: int, requests: int, seed: int, work: P
 
 
 def load_postgres(url: str, people: int, requests: int, seed: int) -> None:
-    engine = create_db_engine(url)
-    upgrade(engine)
-    sink = Sink(engine)
+    engine = harness.migrated_engine(url)
+    sink = harness.BulkSink(engine, SEQUENCES)
     generated = generate(people, requests, seed, sink)
     sink.finish()
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("VACUUM ANALYZE")
+    harness.vacuum_analyze(engine)
     engine.dispose()
     print(f"  {generated.line()} (COPY, VACUUM ANALYZE)", flush=True)
 
@@ -445,33 +349,7 @@ def load_postgres(url: str, people: int, requests: int, seed: int) -> None:
 # --- Planning -------------------------------------------------------------------------------------
 
 
-class StatementCounter:
-    """Counts the statements SQLAlchemy sends, and the time spent in them."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.statements = 0
-        # Reads are what must not grow with the workspace; the outbox insert is sent in pages
-        # of 1,000 rows (SQLAlchemy's insertmanyvalues), one statement per page.
-        self.reads = 0
-        self.sql_ns = 0
-        self._began = 0
-        event.listen(engine, "before_cursor_execute", self._before)
-        event.listen(engine, "after_cursor_execute", self._after)
-
-    def _before(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        self.statements += 1
-        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
-            self.reads += 1
-        self._began = time.perf_counter_ns()
-
-    def _after(self, *_args: Any) -> None:
-        self.sql_ns += time.perf_counter_ns() - self._began
-
-    def reset(self) -> None:
-        self.statements, self.reads, self.sql_ns = 0, 0, 0
-
-
-def plan_once(engine: Engine, counter: StatementCounter, now: datetime) -> dict[str, Any]:
+def plan_once(engine: Engine, counter: harness.StatementCounter, now: datetime) -> dict[str, Any]:
     sessions = create_session_factory(engine)
     counter.reset()
     began = time.perf_counter()
@@ -507,7 +385,9 @@ def measure_plan(url: str, repeat: int) -> dict[str, Any]:
     """`plan_team` at NOW `repeat` times (the rows it planned deleted in between), then once more
     five minutes later, when everything is already planned."""
     engine = create_db_engine(url, pool_pre_ping=True)  # as app.py builds it
-    counter = StatementCounter(engine)
+    # Reads are what must not grow with the workspace; the outbox insert is sent in pages of
+    # 1,000 rows (SQLAlchemy's insertmanyvalues), one statement per page.
+    counter = harness.StatementCounter(engine, timed=True)
     result: dict[str, Any] = {"runs": []}
     try:
         result["runs"].append(plan_once(engine, counter, NOW))
@@ -516,6 +396,7 @@ def measure_plan(url: str, repeat: int) -> dict[str, Any]:
             forget_planned(engine)
             result["runs"].append(plan_once(engine, counter, NOW))
         result["rerun_5_min_later"] = plan_once(engine, counter, NOW + timedelta(minutes=5))
+        result["version"] = harness.database_version(engine)
     finally:
         engine.dispose()
     seconds = [run["seconds"] for run in result["runs"]]
@@ -644,8 +525,7 @@ def dm_rows(count: int) -> list[dict[str, Any]]:
 def measure_send(
     url: str, count: int, faults: Faults, validate: bool, retry_scale: float
 ) -> dict[str, Any]:
-    engine = create_db_engine(url, pool_pre_ping=True)
-    upgrade(engine)
+    engine = harness.migrated_engine(url, pool_pre_ping=True)
     sessions = create_session_factory(engine)
     rows = dm_rows(count)
     with sessions() as session:
@@ -772,20 +652,6 @@ def print_send(name: str, figures: dict[str, Any]) -> None:
 # --- Main -----------------------------------------------------------------------------------------
 
 
-@contextmanager
-def database(
-    name: str, pg_url: str, work: Path, label: str, prepare: Callable[[str], None] | None = None
-) -> Iterator[str]:
-    """A URL: a fresh SQLite file under `work`, or a private PostgreSQL schema dropped after."""
-    if name == "sqlite":
-        yield f"sqlite:///{work / f'{label}.db'}"
-        return
-    with private_schema(pg_url, prefix="bench") as url:
-        if prepare is not None:
-            prepare(url)
-        yield url
-
-
 def run_database(name: str, args: argparse.Namespace, work: Path) -> dict[str, Any]:
     out: dict[str, Any] = {"plan": {}}
     scales = [(args.people, args.requests)]
@@ -797,15 +663,11 @@ def run_database(name: str, args: argparse.Namespace, work: Path) -> dict[str, A
             url = sqlite_workspace(args.cache, people, requests, args.seed, work)
             figures = measure_plan(url, args.repeat)
         else:
-            with database(
-                name,
-                args.postgres_url,
-                work,
-                "plan",
-                lambda u, p=people, r=requests: load_postgres(u, p, r, args.seed),  # type: ignore[misc]
-            ) as url:
+            with harness.scratch_url(name, work, "plan", args.postgres_url) as url:
+                load_postgres(url, people, requests, args.seed)
                 figures = measure_plan(url, args.repeat)
         print_plan(name, people, requests, figures)
+        out["version"] = figures.pop("version")
         out["plan"][f"{people}x{requests}"] = {"people": people, "requests": requests, **figures}
     full = out["plan"][f"{args.people}x{args.requests}"]
     # Fixed means the reads: writes are one outbox insert page per 1,000 planned messages.
@@ -819,7 +681,7 @@ def run_database(name: str, args: argparse.Namespace, work: Path) -> dict[str, A
         flush=True,
     )
     if args.messages:
-        with database(name, args.postgres_url, work, "send") as url:
+        with harness.scratch_url(name, work, "send", args.postgres_url) as url:
             out["send"] = measure_send(
                 url, args.messages, Faults(), not args.no_validate, args.retry_sleep_scale
             )
@@ -828,9 +690,8 @@ def run_database(name: str, args: argparse.Namespace, work: Path) -> dict[str, A
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=10_000)
-    parser.add_argument("--requests", type=int, default=100_000)
+    parser = harness.parser(__doc__, "scheduled")
+    harness.add_workspace_args(parser, people=10_000, requests=100_000)
     parser.add_argument(
         "--small-factor",
         type=int,
@@ -846,38 +707,31 @@ def main() -> int:
         default=0.01,
         help="share of slack_sdk's retry waits actually slept (1: real Retry-After waits)",
     )
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
-    parser.add_argument("--postgres-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG))
-    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="SQLite cache dir")
-    parser.add_argument("--json", type=Path, help="also write the figures here")
-    args = parser.parse_args()
+    harness.add_database_args(parser, default="both")
+    args = harness.parse(parser)
 
-    machine = {
-        "nproc": os.cpu_count(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
+    machine = harness.machine()
+    print(f"{harness.machine_line(machine)}; now {NOW}")
+    sizes = {
+        key: value
+        for key, value in vars(args).items()
+        if key not in ("json", "database", "postgres_url", "cache")
     }
-    print(f"{machine['nproc']} CPUs, Python {machine['python']}, {machine['platform']}; now {NOW}")
-    payload: dict[str, Any] = {"machine": machine, "now": NOW.isoformat(), **vars(args)}
-    payload["databases"] = {}
-    names = ("sqlite", "postgresql") if args.database == "both" else (args.database,)
+    databases: dict[str, Any] = {}
     status = 0
     with tempfile.TemporaryDirectory(prefix="bench-scheduled-") as tmp:
-        for name in names:
+        for name in harness.chosen_databases(args):
             try:
                 figures = run_database(name, args, Path(tmp))
             except Exception:  # could not measure: say why, exit non-zero
                 traceback.print_exc()
-                payload["databases"][name] = {"error": traceback.format_exc(limit=3)}
+                databases[name] = {"error": traceback.format_exc(limit=3)}
                 status = 1
                 continue
-            payload["databases"][name] = figures
+            databases[name] = figures
             if "send" in figures and not figures["send"]["exactly_once"]:
                 status = 1
-    if args.json:
-        args.json.write_text(json.dumps(payload, indent=2, default=str) + "\n")
-        print(f"wrote {args.json}")
+    harness.write_results(args.json, machine, sizes, now=NOW.isoformat(), databases=databases)
     return status
 
 
