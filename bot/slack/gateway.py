@@ -7,6 +7,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.domain.feedback import DeclineFeedback
+from bot.domain.message import Message
 from bot.domain.requests import RequestCard
 from bot.services.ports import MessageRef, OfferView, Person, PostedMessage, SlackError
 from bot.slack.blocks import messages, offers, scheduled
@@ -118,8 +119,8 @@ class SlackGateway:
     def notify(self, user_id: str, text: str) -> None:
         self._send(user_id, text, messages.plain_blocks(text), None)
 
-    def post_scheduled(self, target: str, kind: str, text: str, key: str) -> PostedMessage:
-        blocks = scheduled.layout(kind, text)
+    def post_scheduled(self, target: str, kind: str, message: Message, key: str) -> PostedMessage:
+        text, blocks = scheduled.scheduled_message(kind, message)
         response = self._call(
             "chat_postMessage",
             channel=target,
