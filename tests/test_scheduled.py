@@ -2,19 +2,20 @@
 Time is injected: the suite's clock is Monday 2026-11-23 09:30 UTC (10:30 in Berlin, 01:30 in
 Los Angeles)."""
 
+import json
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from bot.domain.message import from_json
+from bot.domain.message import Command, Part, from_json
 from bot.domain.offers import OfferSource, OfferStatus
 from bot.domain.outbox import CHANNEL_DIGEST, PERSONAL_DIGEST, OutboxStatus
 from bot.domain.requests import Delivery, HelpKind, RequestSize, RequestStatus
 from bot.domain.routing import skill_stem
 from bot.services import outbox, prefs, scheduled
 from bot.slack.blocks import ids
-from bot.slack.blocks.scheduled import mrkdwn
+from bot.slack.blocks import scheduled as scheduled_blocks
 from db.models import HelperSkill, HelpRequest, Offer, OutboxMessage, SlackUser, Thanks
 from tests.slack_stand_in.pytest_plugin import ADMIN_ID, HELP_CHANNEL_ID, TEAM_ID
 
@@ -129,7 +130,7 @@ def of_kind(rows, *kinds) -> dict[str, OutboxMessage]:
 
 
 def rendered(row: OutboxMessage) -> str:
-    return mrkdwn(from_json(row.payload))
+    return scheduled_blocks.mrkdwn(from_json(row.payload))
 
 
 def test_weekly_digests_are_planned_once_at_the_hour_in_each_time_zone(
@@ -246,3 +247,32 @@ def test_an_admin_previews_this_weeks_digest(week, session, deps, driver, fake_s
     driver.block_action(ids.PREVIEW_DIGEST, user_id="UANA0001")
     told = [c.args["text"] for c in fake_slack.calls_to("chat.postMessage")]
     assert "Only workspace admins can change these settings." in told
+
+
+def test_the_outbox_stores_structure_and_sending_renders_it(
+    week, session, deps, fake_slack, clock, monkeypatch
+) -> None:
+    scheduled.plan_team(session, team_id=TEAM_ID, now=clock())
+    rows = planned(session)
+    assert rows
+    for row in rows:
+        stored = json.dumps(row.payload)
+        for markup in ("<@", "<#", "<!date", "<http", "&amp;", "&lt;", "`", "*"):
+            assert markup not in stored, stored
+
+    # A wording change after planning reaches the messages already planned.
+    plain = scheduled_blocks._part
+
+    def reworded(part: Part) -> str:
+        return "`/ask` (any time)" if isinstance(part, Command) else plain(part)
+
+    monkeypatch.setattr(scheduled_blocks, "_part", reworded)
+    outbox.send_due(session, deps.slack, clock=clock, pacer=outbox.Pacer(per_second=1000))
+
+    rows = planned(session)
+    assert {r.status for r in rows} == {OutboxStatus.SENT}
+    for row in rows:
+        text, layout = scheduled_blocks.scheduled_message(row.kind, from_json(row.payload))
+        sent = fake_slack.messages[(row.posted_channel, row.posted_ts)]
+        assert (sent["text"], sent["blocks"]) == (text, layout)
+    assert any("(any time)" in m["text"] for m in fake_slack.messages.values())
