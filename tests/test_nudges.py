@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain.message import line, message
 from bot.domain.nudges import (
     NudgeKind,
     NudgePolicy,
@@ -538,13 +539,13 @@ def test_texts_never_guilt_trip() -> None:
             assert phrase not in lowered, text
 
 
-def test_escaped_request_text_is_never_cut_inside_an_entity() -> None:
-    what = "Compare " + "x" * 70 + " &amp; more"
+def test_request_text_is_cut_as_typed_and_escaped_whole() -> None:
+    what = "Compare " + "x" * 70 + " & more"
     cut = excerpt(what, 82)
-    assert cut.endswith("…")
-    assert cut == "Compare " + "x" * 70 + "…"
-    # No word break to cut at: the cut backs off to before the entity.
-    assert excerpt("x" * 75 + "&amp;yyyy", 80) == "x" * 75 + "…"
+    assert cut == "Compare " + "x" * 70 + " &…"
+    assert mrkdwn(message((line(cut),))) == "Compare " + "x" * 70 + " &amp;…"
+    # No word break to cut at: cut at the limit, and the escape comes after.
+    assert excerpt("x" * 78 + "&yyyy", 80) == "x" * 78 + "&…"
     assert excerpt("a\n\nb   c") == "a b c"
 
 

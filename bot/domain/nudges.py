@@ -430,8 +430,8 @@ def count_word(n: int) -> str:
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     """`text` on one line, cut at a word break to at most `limit` characters with "…".
 
-    Safe for escaped text: a cut never splits an `&amp;`-style entity, which would show as
-    stray characters.
+    Counted as the reader sees it: the text is escaped for Slack only when it is rendered, so a
+    cut never lands inside an escape.
     """
     flat = " ".join(text.split())
     if len(flat) <= limit:
@@ -440,9 +440,6 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     space = cut.rfind(" ")
     if space >= limit // 2:
         cut = cut[:space]
-    amp = cut.rfind("&")
-    if amp >= 0 and ";" not in cut[amp:]:
-        cut = cut[:amp]
     return cut.rstrip(" ,.;:-") + "…"
 
 
