@@ -38,7 +38,7 @@ _MAX_SECTIONS = 40  # of Slack's 50 blocks a message, leaving room for the butto
 def scheduled_message(kind: str, message: Message) -> tuple[str, list[dict[str, Any]]]:
     """The notification text and blocks for a scheduled message of `kind`."""
     text = mrkdwn(message)
-    return text, layout(kind, text)
+    return text, _layout(kind, text)
 
 
 def mrkdwn(message: Message) -> str:
@@ -72,7 +72,7 @@ def _part(part: Part) -> str:
             return text
 
 
-def layout(kind: str, text: str) -> list[dict[str, Any]]:
+def _layout(kind: str, text: str) -> list[dict[str, Any]]:
     """Paragraphs (blank-line separated) as sections, then the kind's buttons."""
     blocks: list[Any] = []
     for paragraph in (p for p in text.split("\n\n") if p.strip()):
