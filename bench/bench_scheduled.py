@@ -51,6 +51,7 @@ from bench.bench_routing import (
     zipf_cum,
 )
 from bot.domain import nudges as nd
+from bot.domain.message import line, message, to_json
 from bot.domain.offers import OfferSource, OfferStatus, Route
 from bot.domain.outbox import PERSONAL_DIGEST, OutboxStatus, outbox_key
 from bot.domain.requests import Delivery, HelpKind, RequestSize, RequestStatus
@@ -80,10 +81,13 @@ from tests.support import FakeClock
 # and Lagos, evening in Asia (all Monday: digests due), 06:30 in Los Angeles and Tuesday 01:30 in
 # Sydney (not due). Working hours (nudges) in New York, São Paulo, London, Berlin and Lagos.
 HISTORY = timedelta(days=365)
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: the outbox stores a structured payload
 BATCH = 10_000
 TARGET_PLAN_S = 10.0
 NUDGE_KINDS = tuple(k.value for k in nd.NudgeKind)
+# Bodies of the outbox's history: already sent, only their keys and times are ever read.
+YOUR_WEEK = to_json(message((line("Your week", strong=True),)))
+A_NUDGE = to_json(message((line("A nudge"),)))
 
 
 # --- Generation -----------------------------------------------------------------------------------
@@ -282,7 +286,7 @@ def generate(people: int, requests: int, seed: int, sink: harness.BulkSink) -> G
     # What the outbox already holds: the last four weeks' personal digests, and a nudge or two
     # for a quarter of people in the last 60 days (the caps and "least recently sent" read these).
     outbox_columns = (
-        "id", "team_id", "key", "kind", "target", "period", "text", "status", "attempts",
+        "id", "team_id", "key", "kind", "target", "period", "payload", "status", "attempts",
         "next_attempt_at", "sent_at", "created_at",
     )  # fmt: skip
     outbox_rows: list[tuple[Any, ...]] = []
@@ -295,7 +299,7 @@ def generate(people: int, requests: int, seed: int, sink: harness.BulkSink) -> G
                 key = outbox_key(PERSONAL_DIGEST, uid, period)
                 outbox_rows.append(
                     (len(outbox_rows) + 1, TEAM, key, PERSONAL_DIGEST, uid, period,
-                     "Your week", sent, 1, at, at, at)
+                     YOUR_WEEK, sent, 1, at, at, at)
                 )  # fmt: skip
     for uid in rng.sample(active, len(active) // 4):
         for _ in range(rng.choice((1, 1, 2))):
@@ -304,7 +308,7 @@ def generate(people: int, requests: int, seed: int, sink: harness.BulkSink) -> G
             period = nd.iso_week(at, UTC)
             key = outbox_key(kind, uid, period)
             outbox_rows.append(
-                (len(outbox_rows) + 1, TEAM, key, kind, uid, period, "A nudge", sent, 1, at, at, at)
+                (len(outbox_rows) + 1, TEAM, key, kind, uid, period, A_NUDGE, sent, 1, at, at, at)
             )
     unique = {row[2]: row for row in outbox_rows}  # a person drawn twice in one week: once
     outbox_rows = [(i, *row[1:]) for i, row in enumerate(unique.values(), start=1)]
@@ -501,10 +505,13 @@ def dm_rows(count: int) -> list[dict[str, Any]]:
         target = person_id(n)
         kind = PERSONAL_DIGEST if n % 3 else NUDGE_KINDS[n % len(NUDGE_KINDS)]
         body = (
-            nd.start_small_text(n)
+            nd.start_small_message(n)
             if kind != PERSONAL_DIGEST
-            else f"*Your week*\n\nYou asked for help once and helped {n % 4} people.\n\n"
-            "Open requests that match your skills: none this week."
+            else message(
+                (line("Your week", strong=True),),
+                (line(f"You asked for help once and helped {n % 4} people."),),
+                (line("Open requests that match your skills: none this week."),),
+            )
         )
         rows.append(
             {
@@ -513,7 +520,7 @@ def dm_rows(count: int) -> list[dict[str, Any]]:
                 "kind": kind,
                 "target": target,
                 "period": "2026-W48",
-                "text": body,
+                "payload": to_json(body),
                 "status": OutboxStatus.PENDING,
                 "next_attempt_at": NOW,
                 "created_at": NOW,

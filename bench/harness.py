@@ -200,7 +200,8 @@ class BulkSink:
         statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
         with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
             for row in rows:
-                copy.write_row(row)
+                # COPY takes JSON columns as their text.
+                copy.write_row([json.dumps(v) if isinstance(v, dict) else v for v in row])
 
     def finish(self) -> None:
         if self._copy:

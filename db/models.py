@@ -5,6 +5,7 @@ from enum import StrEnum
 from typing import Any, ClassVar
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Enum,
     Float,
@@ -315,7 +316,9 @@ class OutboxMessage(Base):
     kind: Mapped[str] = mapped_column(String(32))
     target: Mapped[str] = mapped_column(String(32))  # a user (DM) or a channel
     period: Mapped[str] = mapped_column(String(64))
-    text: Mapped[str] = mapped_column(Text)  # mrkdwn; the Slack side lays it out by kind
+    # bot.domain.message.to_json: structure, rendered at send time, so a change in wording or
+    # layout reaches messages already planned.
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus))
     attempts: Mapped[int] = mapped_column(Integer, server_default="0")
     next_attempt_at: Mapped[datetime]

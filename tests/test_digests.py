@@ -28,6 +28,7 @@ from bot.domain.digests import (
 )
 from bot.domain.nudges import WorkspaceFacts
 from bot.domain.requests import RequestStatus
+from bot.slack.blocks.scheduled import mrkdwn, mrkdwn_line
 
 BERLIN = ZoneInfo("Europe/Berlin")
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
@@ -121,7 +122,11 @@ def week(**kw: object) -> ChannelWeek:
 def section(digest: Digest, kind: SectionKind) -> tuple[str, ...]:
     found = [s for s in digest.sections if s.kind == kind]
     assert len(found) == 1, digest.sections
-    return found[0].lines
+    return tuple(mrkdwn_line(line) for line in found[0].lines)
+
+
+def rendered(digest: Digest) -> str:
+    return mrkdwn(digest.message)
 
 
 def channel(w: ChannelWeek, facts: WorkspaceFacts = FACTS) -> Digest:
@@ -135,7 +140,9 @@ def test_the_channel_digest_counts_the_week() -> None:
     assert section(digest, SectionKind.SUMMARY) == (
         "This week: 5 requests asked, 4 offers of help, 3 resolved.",
     )
-    assert channel(week(asked=1, offered=1)).text.count("1 request asked, 1 offer of help") == 1
+    assert (
+        rendered(channel(week(asked=1, offered=1))).count("1 request asked, 1 offer of help") == 1
+    )
 
 
 def test_open_requests_are_linked_soonest_first_and_capped() -> None:
@@ -194,7 +201,7 @@ def test_the_title_is_plain_text_and_the_fallback_holds_everything() -> None:
     assert not set("*_<>&`") & set(digest.title)
     for s in digest.sections:
         for line in s.lines:
-            assert line in digest.text
+            assert mrkdwn_line(line) in rendered(digest)
 
 
 # --- Personal digest ----------------------------------------------------------------------
@@ -226,7 +233,7 @@ def test_the_personal_digest_says_what_happened() -> None:
                 AskedItem(2, "Intro to legal", "open"),
             ],
             helped=[HelpedItem(3, "Postgres index question")],
-            thanks=[ThanksItem("UANA", "You saved my demo &amp; my day"), ThanksItem(None, None)],
+            thanks=[ThanksItem("UANA", "You saved my demo & my day"), ThanksItem(None, None)],
             matching=[open_item(4)],
         )
     )
@@ -248,8 +255,8 @@ def test_the_personal_digest_says_what_happened() -> None:
 def test_anonymous_thanks_never_name_anyone() -> None:
     digest = personal_digest(personal(thanks=[ThanksItem(None, "Thank you so much")]))
     assert digest is not None
-    assert not MENTION.search(digest.text)
-    assert "Someone: \u201cThank you so much\u201d" in digest.text
+    assert not MENTION.search(rendered(digest))
+    assert "Someone: \u201cThank you so much\u201d" in rendered(digest)
 
 
 def test_helpers_who_asked_nothing_hear_that_asking_is_part_of_it() -> None:
@@ -307,7 +314,7 @@ def test_digests_add_no_markup_beyond_mentions_links_and_dates() -> None:
             personal(
                 asked=[AskedItem(1, "a", "expired")],
                 helped=[HelpedItem(2, "b")],
-                thanks=[ThanksItem("UANA", "x &amp; y")],
+                thanks=[ThanksItem("UANA", "x & y")],
                 matching=[open_item(3, needed_by=NOW)],
             )
         ),
@@ -315,8 +322,8 @@ def test_digests_add_no_markup_beyond_mentions_links_and_dates() -> None:
     ]
     for digest in digests:
         assert digest is not None
-        bare = ALLOWED_MARKUP.sub("", digest.text)
-        assert not set("<>&") & set(bare), digest.text
+        bare = ALLOWED_MARKUP.sub("", rendered(digest))
+        assert not set("<>&") & set(bare), rendered(digest)
 
 
 def test_the_digests_module_stays_pure() -> None:
@@ -334,6 +341,7 @@ def test_the_digests_module_stays_pure() -> None:
         "datetime",
         "enum",
         "typing",
+        "bot.domain.message",
         "bot.domain.nudges",
         "bot.domain.requests",
         "bot.domain.worktime",

@@ -178,6 +178,7 @@ def test_unreachable_slack_stops_the_app_with_one_sentence(tmp_path) -> None:
 
 
 def test_scheduler_only_runs_the_jobs_and_serves_nothing(fake_slack, tmp_path) -> None:
+    from bot.domain.message import Message, line, to_json
     from bot.domain.outbox import OutboxStatus, outbox_key
     from db.migrate import upgrade
     from db.models import OutboxMessage
@@ -195,7 +196,7 @@ def test_scheduler_only_runs_the_jobs_and_serves_nothing(fake_slack, tmp_path) -
                     kind="start_small",
                     target=ASKER_ID,
                     period="2026-W48",
-                    text="A small ask is an easy place to start.",
+                    payload=to_json(Message(((line("A small ask is an easy place to start."),),))),
                     status=OutboxStatus.PENDING,
                     attempts=0,
                     next_attempt_at=now - timedelta(minutes=1),

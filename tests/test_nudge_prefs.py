@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.domain.message import Message, line, to_json
 from bot.domain.outbox import PERSONAL_DIGEST, OutboxStatus, outbox_key
 from bot.services import outbox
 from bot.services.prefs import WorkspacePolicy, policy_of, prefs_of
@@ -27,7 +28,7 @@ def sent(session, deps, fake_slack, clock, kind: str, user_id: str = ASKER_ID) -
                 "kind": kind,
                 "target": user_id,
                 "period": "2026-W48",
-                "text": "Small asks are welcome here.",
+                "payload": to_json(Message(((line("Small asks are welcome here."),),))),
                 "status": OutboxStatus.PENDING,
                 "next_attempt_at": clock(),
                 "created_at": clock(),

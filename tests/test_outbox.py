@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.domain.message import Mention, from_json, line, message, to_json
 from bot.domain.outbox import BACKOFF, PERSONAL_DIGEST, OutboxStatus, outbox_key
 from bot.services import outbox
 from bot.slack.blocks import ids
@@ -41,7 +42,9 @@ def row(clock, target: str, kind: str = "start_small", period: str = "2026-W48")
         "kind": kind,
         "target": target,
         "period": period,
-        "text": f"Hello <@{target}>.\n\nA second paragraph.",
+        "payload": to_json(
+            message((line("Hello ", Mention(target), "."),), (line("A second paragraph."),))
+        ),
         "status": OutboxStatus.PENDING,
         "next_attempt_at": clock(),
         "created_at": clock(),
@@ -160,7 +163,7 @@ def test_a_sender_that_died_after_posting_is_not_sent_twice(
     # The dead sender claimed the message and Slack took it, but the result was never stored.
     assert oq.claim(session, message.id, clock())
     session.commit()
-    deps.slack.post_scheduled(message.target, message.kind, message.text, message.key)
+    deps.slack.post_scheduled(message.target, message.kind, from_json(message.payload), message.key)
 
     clock.advance(minutes=2)
     assert outbox.send_due(session, deps.slack, clock=clock, pacer=pacer).recovered == 0  # live

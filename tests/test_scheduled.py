@@ -2,17 +2,20 @@
 Time is injected: the suite's clock is Monday 2026-11-23 09:30 UTC (10:30 in Berlin, 01:30 in
 Los Angeles)."""
 
+import json
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from bot.domain.message import Command, Part, from_json
 from bot.domain.offers import OfferSource, OfferStatus
 from bot.domain.outbox import CHANNEL_DIGEST, PERSONAL_DIGEST, OutboxStatus
 from bot.domain.requests import Delivery, HelpKind, RequestSize, RequestStatus
 from bot.domain.routing import skill_stem
 from bot.services import outbox, prefs, scheduled
 from bot.slack.blocks import ids
+from bot.slack.blocks import scheduled as scheduled_blocks
 from db.models import HelperSkill, HelpRequest, Offer, OutboxMessage, SlackUser, Thanks
 from tests.slack_stand_in.pytest_plugin import ADMIN_ID, HELP_CHANNEL_ID, TEAM_ID
 
@@ -126,6 +129,10 @@ def of_kind(rows, *kinds) -> dict[str, OutboxMessage]:
     return {r.target: r for r in rows if r.kind in kinds}
 
 
+def rendered(row: OutboxMessage) -> str:
+    return scheduled_blocks.mrkdwn(from_json(row.payload))
+
+
 def test_weekly_digests_are_planned_once_at_the_hour_in_each_time_zone(
     week, session, clock
 ) -> None:
@@ -138,7 +145,7 @@ def test_weekly_digests_are_planned_once_at_the_hour_in_each_time_zone(
     channel = of_kind(rows, CHANNEL_DIGEST)
     assert list(channel) == [HELP_CHANNEL_ID]
     assert channel[HELP_CHANNEL_ID].period == "2026-W48"
-    text = channel[HELP_CHANNEL_ID].text
+    text = rendered(channel[HELP_CHANNEL_ID])
     assert "<@UBEN0001>" in text  # the shout-out, from the stored thanks
     assert "postgres index migration" in text  # still needs help
     personal = of_kind(rows, PERSONAL_DIGEST)
@@ -146,8 +153,8 @@ def test_weekly_digests_are_planned_once_at_the_hour_in_each_time_zone(
     assert "UDEV0001" not in personal  # 01:30 in Los Angeles: not their Monday 9:00 yet
     assert "UBOT9999" not in personal
     assert "UGONE001" not in personal
-    assert "&lt;3" in personal["UBEN0001"].text  # the note, escaped
-    assert "postgres index migration" in personal["UBEN0001"].text  # matches their skill
+    assert "&lt;3" in rendered(personal["UBEN0001"])  # the note, escaped
+    assert "postgres index migration" in rendered(personal["UBEN0001"])  # matches their skill
 
 
 def test_los_angeles_gets_its_digest_at_its_own_nine(week, session, clock) -> None:
@@ -178,7 +185,7 @@ def test_nudges_respect_hours_bots_and_the_daily_cap(week, session, clock) -> No
 
     # Ben knows postgres, and Cleo's postgres request has waited three hours without an offer.
     assert nudges["UBEN0001"].kind == "matching_requests"
-    assert "postgres index migration" in nudges["UBEN0001"].text
+    assert "postgres index migration" in rendered(nudges["UBEN0001"])
     assert "UCLEO001" not in nudges or nudges["UCLEO001"].kind != "matching_requests"
     for nobody in ("UDEV0001", "UBOT9999", "UGONE001"):
         assert nobody not in nudges
@@ -240,3 +247,32 @@ def test_an_admin_previews_this_weeks_digest(week, session, deps, driver, fake_s
     driver.block_action(ids.PREVIEW_DIGEST, user_id="UANA0001")
     told = [c.args["text"] for c in fake_slack.calls_to("chat.postMessage")]
     assert "Only workspace admins can change these settings." in told
+
+
+def test_the_outbox_stores_structure_and_sending_renders_it(
+    week, session, deps, fake_slack, clock, monkeypatch
+) -> None:
+    scheduled.plan_team(session, team_id=TEAM_ID, now=clock())
+    rows = planned(session)
+    assert rows
+    for row in rows:
+        stored = json.dumps(row.payload)
+        for markup in ("<@", "<#", "<!date", "<http", "&amp;", "&lt;", "`", "*"):
+            assert markup not in stored, stored
+
+    # A wording change after planning reaches the messages already planned.
+    plain = scheduled_blocks._part
+
+    def reworded(part: Part) -> str:
+        return "`/ask` (any time)" if isinstance(part, Command) else plain(part)
+
+    monkeypatch.setattr(scheduled_blocks, "_part", reworded)
+    outbox.send_due(session, deps.slack, clock=clock, pacer=outbox.Pacer(per_second=1000))
+
+    rows = planned(session)
+    assert {r.status for r in rows} == {OutboxStatus.SENT}
+    for row in rows:
+        text, layout = scheduled_blocks.scheduled_message(row.kind, from_json(row.payload))
+        sent = fake_slack.messages[(row.posted_channel, row.posted_ts)]
+        assert (sent["text"], sent["blocks"]) == (text, layout)
+    assert any("(any time)" in m["text"] for m in fake_slack.messages.values())

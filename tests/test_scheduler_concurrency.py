@@ -25,6 +25,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SAWarning
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.domain.message import Message, line, message, to_json
 from bot.domain.offers import OfferSource, OfferStatus
 from bot.domain.outbox import CHANNEL_DIGEST, PERSONAL_DIGEST, OutboxStatus
 from bot.domain.requests import Delivery, HelpKind, RequestSize, RequestStatus
@@ -330,8 +331,8 @@ class DiesAfterPosting:
         self.nth = nth
         self.posts = 0
 
-    def post_scheduled(self, target: str, kind: str, text: str, key: str) -> PostedMessage:
-        posted = self.inner.post_scheduled(target, kind, text, key)
+    def post_scheduled(self, target: str, kind: str, body: Message, key: str) -> PostedMessage:
+        posted = self.inner.post_scheduled(target, kind, body, key)
         self.posts += 1
         if self.posts == self.nth:
             raise Crash
@@ -438,7 +439,7 @@ def test_a_big_plan_fits_in_one_enqueue(database_url: str) -> None:
             "kind": PERSONAL_DIGEST,
             "target": f"U{n:07d}",
             "period": "2026-W48",
-            "text": "Your week",
+            "payload": to_json(message((line("Your week"),))),
             "status": OutboxStatus.PENDING,
             "next_attempt_at": MONDAY,
             "created_at": MONDAY,

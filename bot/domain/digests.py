@@ -1,34 +1,23 @@
 """What the weekly digests say, and when they are due.
 
-Pure: the scheduler counts the week per channel and per person, passes the numbers in, and renders
-the returned `Digest` as Block Kit (a header from `title`, one section per `DigestSection`) with
-`text` as the notification and fallback text. Nothing here is sent; the outbox keys each digest
-by (channel or person, "digest", period) with the period `digest_due` returns.
+Pure: the scheduler counts the week per channel and per person, passes the numbers in, and stores
+the returned `Digest`'s `message` in the outbox; `bot.slack.blocks.scheduled` renders it. Nothing
+here is sent; the outbox keys each digest by (channel or person, "digest", period) with the
+period `digest_due` returns.
 
-Markup, so the Block Kit builder knows what it gets:
-
-- `title` is plain text (Block Kit headers do not render mrkdwn).
-- Section `heading` and `lines` are mrkdwn. The only markup added here is `<@USER>` mentions
-  from the user ids passed in, `<permalink|label>` links from the permalinks passed in (skipped
-  when a permalink has spaces, `<`, `>` or `|`), and Slack's `<!date^…|…>` so every reader sees
-  a needed-by time in their own zone. Our own strings contain no other `<`, `>` or `&`.
-- Free text (a request's `what`, a thanks note) is put in as given: the caller must escape it for
-  mrkdwn first (`bot.slack.blocks.text.escape`). Excerpts never cut an escaped entity in half.
+Everything is structure (`bot.domain.message`): people as mentions, needed-by times as dates
+every reader sees in their own zone, links from the permalinks passed in, and free text (a
+request's `what`, a thanks note) as typed.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 from enum import StrEnum
 from typing import NamedTuple
 
-from bot.domain.nudges import (
-    WorkspaceFacts,
-    asking_is_normal_line,
-    excerpt,
-    iso_week,
-    link,
-)
+from bot.domain.message import ChannelRef, Date, Line, Link, Mention, Message, Part, line, message
+from bot.domain.nudges import ASK, WorkspaceFacts, asking_is_normal_line, excerpt, iso_week
 from bot.domain.requests import RequestStatus
 from bot.domain.worktime import require_aware
 
@@ -76,30 +65,47 @@ class SectionKind(StrEnum):
 @dataclass(frozen=True)
 class DigestSection:
     kind: SectionKind
-    heading: str | None  # mrkdwn, short; None for a section that is a line on its own
-    lines: tuple[str, ...]  # mrkdwn, one item each
+    heading: str | None  # short; None for a section that is a line on its own
+    lines: tuple[Line, ...]  # one item each
 
 
 @dataclass(frozen=True)
 class Digest:
-    title: str  # plain text
+    title: str
     sections: tuple[DigestSection, ...]
-    text: str  # the whole digest as mrkdwn: fallback and notification text
+
+    @property
+    def message(self) -> Message:
+        """The title, then a paragraph per section under its heading."""
+        paragraphs = [(line(self.title, strong=True),)]
+        for section in self.sections:
+            heading = (line(section.heading, strong=True),) if section.heading else ()
+            paragraphs.append((*heading, *section.lines))
+        return message(*paragraphs)
 
 
 def _digest(title: str, sections: Sequence[DigestSection]) -> Digest:
-    parts = [f"*{title}*"]
-    for section in sections:
-        block = "\n".join(section.lines)
-        parts.append(f"*{section.heading}*\n{block}" if section.heading else block)
-    return Digest(title=title, sections=tuple(sections), text="\n\n".join(parts))
+    return Digest(title=title, sections=tuple(sections))
+
+
+def preview(digests: Sequence[tuple[str, Digest]]) -> Message:
+    """An admin's look at the channel digests as they would be sent now: (channel, digest)."""
+    paragraphs = []
+    for channel, digest in digests:
+        paragraphs.append((line("Digest for ", ChannelRef(channel), strong=True),))
+        paragraphs += digest.message.paragraphs
+    if not paragraphs:
+        paragraphs.append(
+            (line("Nothing to report this week yet: no requests, offers or thanks."),)
+        )
+    return message(*paragraphs)
 
 
 # --- Channel digest -------------------------------------------------------------------------
 
 
 class OpenItem(NamedTuple):
-    """A request still needing help. `what` is escaped by the caller."""
+    """A request still needing help."""
 
     id: int
     what: str
@@ -136,7 +142,7 @@ def channel_digest(
     if not (week.asked or week.offered or week.resolved or week.open_requests or thanked):
         return None
     sections = [
-        DigestSection(SectionKind.SUMMARY, None, (_summary(week),)),
+        DigestSection(SectionKind.SUMMARY, None, (line(_summary(week)),)),
     ]
     if week.open_requests:
         sections.append(
@@ -150,7 +156,7 @@ def channel_digest(
         sections.append(DigestSection(SectionKind.THANKS, None, (_thanks_line(week.thanked),)))
     seed = sum(week.channel.encode())  # the same research line for a channel every week is fine
     normal = asking_is_normal_line(facts, min_requests_for_facts, seed)
-    sections.append(DigestSection(SectionKind.NORMAL, None, (normal,)))
+    sections.append(DigestSection(SectionKind.NORMAL, None, (line(normal),)))
     return _digest("This week's asks and offers", sections)
 
 
@@ -166,14 +172,7 @@ def _summary(week: ChannelWeek) -> str:
     )
 
 
-def _slack_date(moment: datetime) -> str:
-    # The same markup as bot.slack.blocks.text.slack_date, which the domain may not import: a
-    # channel has readers in many zones, and Slack shows each of them their own time.
-    fallback = moment.astimezone(UTC).strftime("%a %d %b %Y, %H:%M UTC")
-    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
-
-
-def _open_lines(items: Sequence[OpenItem], cap: int) -> tuple[str, ...]:
+def _open_lines(items: Sequence[OpenItem], cap: int) -> tuple[Line, ...]:
     # Soonest needed first, then the oldest: the ones where help makes the most difference.
     ordered = sorted(
         items,
@@ -181,23 +180,27 @@ def _open_lines(items: Sequence[OpenItem], cap: int) -> tuple[str, ...]:
     )
     lines = []
     for item in ordered[:cap]:
-        line = f"• {link(item.permalink, excerpt(item.what))}"
+        parts: list[Part | str] = ["• ", Link(item.permalink, excerpt(item.what))]
         if item.needed_by is not None:
-            line += f" (needed by {_slack_date(item.needed_by)})"
-        lines.append(line)
+            # A channel has readers in many zones: each sees their own time.
+            parts += [" (needed by ", Date(item.needed_by), ")"]
+        lines.append(line(*parts))
     if len(ordered) > cap:
-        lines.append(f"…and {len(ordered) - cap} more")
+        lines.append(line(f"…and {len(ordered) - cap} more"))
     return tuple(lines)
 
 
-def _names(user_ids: Sequence[str]) -> str:
-    mentions = [f"<@{user_id}>" for user_id in user_ids]
-    if len(mentions) == 1:
-        return mentions[0]
-    return f"{', '.join(mentions[:-1])} and {mentions[-1]}"
+def _names(user_ids: Sequence[str]) -> list[Part | str]:
+    """ "<a>", "<a> and <b>", "<a>, <b> and <c>"."""
+    parts: list[Part | str] = []
+    for n, user_id in enumerate(user_ids):
+        if n:
+            parts.append(" and " if n == len(user_ids) - 1 else ", ")
+        parts.append(Mention(user_id))
+    return parts
 
 
-def _thanks_line(thanked: Sequence[Thanked]) -> str:
+def _thanks_line(thanked: Sequence[Thanked]) -> Line:
     # Counts choose who is named when there are many, but are never shown: a shout-out, not a
     # leaderboard.
     totals: dict[str, int] = {}
@@ -207,11 +210,15 @@ def _thanks_line(thanked: Sequence[Thanked]) -> str:
     ordered = sorted(totals, key=lambda user_id: (-totals[user_id], user_id))
     named = ordered[:MAX_THANKED]
     rest = len(ordered) - len(named)
-    who = _names(named)
     if rest:
-        mentions = ", ".join(f"<@{user_id}>" for user_id in named)
-        who = f"{mentions} and {_plural(rest, 'other', 'others')}"
-    return f"Thank you to {who} for helping this week."
+        who: list[Part | str] = []
+        for n, user_id in enumerate(named):
+            who += [", "] if n else []
+            who.append(Mention(user_id))
+        who.append(f" and {_plural(rest, 'other', 'others')}")
+    else:
+        who = _names(named)
+    return line("Thank you to ", *who, " for helping this week.")
 
 
 # --- Personal digest ------------------------------------------------------------------------
@@ -219,18 +226,18 @@ def _thanks_line(thanked: Sequence[Thanked]) -> str:
 
 class AskedItem(NamedTuple):
     id: int
-    what: str  # escaped by the caller
+    what: str
     status: RequestStatus | str  # a stored value is accepted too
 
 
 class HelpedItem(NamedTuple):
     id: int
-    what: str  # escaped by the caller
+    what: str
 
 
 class ThanksItem(NamedTuple):
     from_id: str | None  # None: they chose to thank anonymously
-    note: str | None  # escaped by the caller
+    note: str | None
 
 
 @dataclass(frozen=True)
@@ -262,12 +269,12 @@ def personal_digest(week: PersonalWeek) -> Digest | None:
     sections: list[DigestSection] = []
     if asked:
         lines = [
-            f"• {excerpt(item.what)}: {_STATUS_WORDS[RequestStatus(item.status)]}"
+            line(f"• {excerpt(item.what)}: {_STATUS_WORDS[RequestStatus(item.status)]}")
             for item in asked[:MAX_PERSONAL_ITEMS]
         ]
         sections.append(DigestSection(SectionKind.ASKED, "You asked", _capped(lines, len(asked))))
     if week.helped:
-        lines = [f"• {excerpt(item.what)}" for item in week.helped[:MAX_PERSONAL_ITEMS]]
+        lines = [line(f"• {excerpt(item.what)}") for item in week.helped[:MAX_PERSONAL_ITEMS]]
         sections.append(
             DigestSection(SectionKind.HELPED, "You helped with", _capped(lines, len(week.helped)))
         )
@@ -295,20 +302,26 @@ def personal_digest(week: PersonalWeek) -> Digest | None:
             DigestSection(
                 SectionKind.NORMAL,
                 None,
-                ("Asking is part of the exchange too: `/ask` whenever you could use a hand.",),
+                (
+                    line(
+                        "Asking is part of the exchange too: ",
+                        ASK,
+                        " whenever you could use a hand.",
+                    ),
+                ),
             )
         )
     return _digest("Your week in asking and helping", sections)
 
 
-def _capped(lines: list[str], total: int) -> tuple[str, ...]:
+def _capped(lines: list[Line], total: int) -> tuple[Line, ...]:
     if total > len(lines):
-        lines = [*lines, f"…and {total - len(lines)} more"]
+        lines = [*lines, line(f"…and {total - len(lines)} more")]
     return tuple(lines)
 
 
-def _thanks_item(item: ThanksItem) -> str:
-    who = f"<@{item.from_id}>" if item.from_id else "Someone"
+def _thanks_item(item: ThanksItem) -> Line:
+    who: Part | str = Mention(item.from_id) if item.from_id else "Someone"
     if item.note and item.note.strip():
-        return f"• {who}: \u201c{excerpt(item.note, NOTE_CHARS)}\u201d"
-    return f"• {who} said thank you"
+        return line("• ", who, f": \u201c{excerpt(item.note, NOTE_CHARS)}\u201d")
+    return line("• ", who, " said thank you")

@@ -22,10 +22,9 @@ Judgement calls, so a reviewer can disagree with them on purpose:
 - Nothing here ever mentions how long it has been since someone asked: the point is an invitation,
   never a reminder that they "haven't".
 
-Text is Slack mrkdwn. Our own strings contain no `<`, `>` or `&`; the only markup we add is a
-`<permalink|label>` link (only for a permalink without spaces, `<`, `>` or `|`) and a
-`<#channel>` mention when a request has no permalink. Request text (`OpenRequest.what`) is put in
-as given: the caller must escape it for mrkdwn first (`bot.slack.blocks.text.escape`).
+Messages are structure (`bot.domain.message`), not Slack markup: words, references to a
+request's link or channel, and request text as the asker typed it. `bot.slack.blocks.scheduled`
+renders them, escaping what needs it.
 """
 
 import hashlib
@@ -35,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
 
+from bot.domain.message import ChannelRef, Command, Line, Link, Message, line, message
 from bot.domain.mrkdwn import clip
 from bot.domain.worktime import STANDARD_WEEK, WorkingWeek, require_aware
 
@@ -120,7 +120,7 @@ class WorkspaceFacts:
 
 @dataclass(frozen=True)
 class OpenRequest:
-    """An open request. `what` must already be escaped for mrkdwn (see the module docstring)."""
+    """An open request; `what` as the asker typed it."""
 
     id: int
     asker_id: str
@@ -167,7 +167,7 @@ class PlannedNudge:
     kind: NudgeKind
     user_id: str
     period: str  # "2026-W48" (the person's local ISO week), or "request-<id>" for DEADLINE_SOON
-    text: str  # the message body, mrkdwn; the caller adds the Snooze and Stop these buttons
+    message: Message  # the body; the Slack side adds the Snooze and Stop these buttons
     request_ids: tuple[int, ...] = ()
 
 
@@ -294,7 +294,7 @@ def _plan_one(
                 kind=NudgeKind.DEADLINE_SOON,
                 user_id=person.user_id,
                 period=f"request-{due.id}",
-                text=deadline_soon_text(due, now, tz),
+                message=deadline_soon_message(due, now, tz),
                 request_ids=(due.id,),
             )
     week = iso_week(now, tz)
@@ -305,7 +305,7 @@ def _plan_one(
                 kind=NudgeKind.MATCHING_REQUESTS,
                 user_id=person.user_id,
                 period=week,
-                text=matching_requests_text(matches, now, tz),
+                message=matching_requests_message(matches, now, tz),
                 request_ids=tuple(request.id for request in matches),
             )
     kind = _encouragement(person, policy, now, allowed)
@@ -313,12 +313,12 @@ def _plan_one(
         return None
     seed = _seed(person.user_id, week)
     if kind is NudgeKind.RECIPROCITY:
-        text = reciprocity_text(person.helped_recent)
+        body = reciprocity_message(person.helped_recent)
     elif kind is NudgeKind.START_SMALL:
-        text = start_small_text(seed)
+        body = start_small_message(seed)
     else:
-        text = people_say_yes_text(facts, policy.min_requests_for_facts, seed)
-    return PlannedNudge(kind=kind, user_id=person.user_id, period=week, text=text)
+        body = people_say_yes_message(facts, policy.min_requests_for_facts, seed)
+    return PlannedNudge(kind=kind, user_id=person.user_id, period=week, message=body)
 
 
 def _deadline_soon(
@@ -407,26 +407,20 @@ def count_word(n: int) -> str:
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
-    """Escaped request text short enough for a line in a nudge or digest (see `clip`)."""
-    return clip(text, limit)
+    """`text` on one line, cut at a word break to at most `limit` characters with "…" (see
+    `clip`). Counted as the reader sees it: the text is escaped for Slack only when it is
+    rendered, so a cut never lands inside an escape."""
+    return clip(text, limit, escaped=False)
 
 
-def link(permalink: str | None, label: str) -> str:
-    """`<permalink|label>`, or just the label when there is no usable permalink."""
-    if not permalink or any(char in permalink for char in "<>| \n"):
-        return label
-    return f"<{permalink}|{label}>"
-
-
-def request_line(request: OpenRequest, now: datetime, tz: tzinfo) -> str:
+def request_line(request: OpenRequest, now: datetime, tz: tzinfo) -> Line:
     """A bullet for an open request: linked excerpt, where it is, and when it is needed by."""
-    label = excerpt(request.what)
-    line = f"• {link(request.permalink, label)}"
-    if link(request.permalink, label) == label and request.channel:
-        line += f" in <#{request.channel}>"
+    parts: list[ChannelRef | Link | str] = ["• ", Link(request.permalink, excerpt(request.what))]
+    if not request.permalink and request.channel:
+        parts += [" in ", ChannelRef(request.channel)]
     if request.needed_by is not None:
-        line += f" (needed by {local_when(request.needed_by, now, tz)})"
-    return line
+        parts.append(f" (needed by {local_when(request.needed_by, now, tz)})")
+    return line(*parts)
 
 
 def local_when(moment: datetime, now: datetime, tz: tzinfo) -> str:
@@ -491,7 +485,7 @@ def workspace_fact(facts: WorkspaceFacts, min_requests: int) -> str | None:
 
 
 # Each statement stays as qualitative as its paper, apart from Flynn and Lake's own "by as much
-# as 50%". "and", not "&": an ampersand is markup in mrkdwn.
+# as 50%".
 RESEARCH_LINES: tuple[str, ...] = (
     "People who ask for help tend to underestimate how many others will say yes, in studies by "
     "as much as half (Flynn and Lake, 2008, \u201cIf you need help, just ask\u201d).",
@@ -510,14 +504,17 @@ def asking_is_normal_line(facts: WorkspaceFacts, min_requests: int, seed: int) -
     return workspace_fact(facts, min_requests) or research_line(seed)
 
 
-_ASK_ANYTIME = "If something's on your mind, big or small, `/ask` is there whenever you want it."
+ASK = Command("/ask")
+_ASK_ANYTIME = line(
+    "If something's on your mind, big or small, ", ASK, " is there whenever you want it."
+)
 
 
-def people_say_yes_text(facts: WorkspaceFacts, min_requests: int, seed: int) -> str:
+def people_say_yes_message(facts: WorkspaceFacts, min_requests: int, seed: int) -> Message:
     fact = workspace_fact(facts, min_requests)
     if fact is not None:
-        return f"{fact} People say yes more often than we expect.\n{_ASK_ANYTIME}"
-    return f"{research_line(seed)}\n{_ASK_ANYTIME}"
+        return message((line(f"{fact} People say yes more often than we expect."), _ASK_ANYTIME))
+    return message((line(research_line(seed)), _ASK_ANYTIME))
 
 
 # Concrete, small and SMART: each names the thing, the size and the kind of help.
@@ -532,44 +529,54 @@ SMALL_ASKS: tuple[str, ...] = (
 SMALL_ASK_EXAMPLES = 3
 
 
-def start_small_text(seed: int) -> str:
+def start_small_message(seed: int) -> Message:
     start = seed % len(SMALL_ASKS)
     picked = [SMALL_ASKS[(start + i) % len(SMALL_ASKS)] for i in range(SMALL_ASK_EXAMPLES)]
-    examples = "\n".join(f"• {example}" for example in picked)
-    return (
-        "A small ask is an easy place to start: colleagues are glad to help, and a small, "
-        "specific ask is the easiest kind to say yes to. A few that people ask:\n"
-        f"{examples}\n"
-        "Type `/ask` whenever something comes up, however small."
+    return message(
+        (
+            line(
+                "A small ask is an easy place to start: colleagues are glad to help, and a small, "
+                "specific ask is the easiest kind to say yes to. A few that people ask:"
+            ),
+            *(line(f"• {example}") for example in picked),
+            line("Type ", ASK, " whenever something comes up, however small."),
+        )
     )
 
 
-def reciprocity_text(helped: int) -> str:
+def reciprocity_message(helped: int) -> Message:
     times = "once" if helped == 1 else ("twice" if helped == 2 else f"{count_word(helped)} times")
-    return (
-        f"You've helped colleagues {times} in the last three months. Thank you.\n"
-        "Asking is the other half of that exchange: when you ask, someone else gets the chance "
-        "to help, and that's what keeps a group generous. Is there anything, big or small, you "
-        "could use a hand with? `/ask` is there when you want it."
+    return message(
+        (
+            line(f"You've helped colleagues {times} in the last three months. Thank you."),
+            line(
+                "Asking is the other half of that exchange: when you ask, someone else gets the "
+                "chance to help, and that's what keeps a group generous. Is there anything, big "
+                "or small, you could use a hand with? ",
+                ASK,
+                " is there when you want it.",
+            ),
+        )
     )
 
 
-def deadline_soon_text(request: OpenRequest, now: datetime, tz: tzinfo) -> str:
+def deadline_soon_message(request: OpenRequest, now: datetime, tz: tzinfo) -> Message:
     assert request.needed_by is not None
     when = local_when(request.needed_by, now, tz)
-    text = (
-        f"Your request \u201c{excerpt(request.what)}\u201d is needed by {when} and has no offer "
-        "yet. That usually means the right person hasn't seen it, not that nobody wants to "
-        "help. Asking one colleague directly, or making the first step smaller, often gets a "
-        "quick yes."
-    )
-    shown = link(request.permalink, "Open your request")
-    if shown != "Open your request":
-        text += f"\n{shown}"
-    return text
+    lines = [
+        line(
+            f"Your request \u201c{excerpt(request.what)}\u201d is needed by {when} and has no "
+            "offer yet. That usually means the right person hasn't seen it, not that nobody "
+            "wants to help. Asking one colleague directly, or making the first step smaller, "
+            "often gets a quick yes."
+        )
+    ]
+    if request.permalink:
+        lines.append(line(Link(request.permalink, "Open your request")))
+    return message(tuple(lines))
 
 
-def matching_requests_text(matches: Sequence[OpenRequest], now: datetime, tz: tzinfo) -> str:
+def matching_requests_message(matches: Sequence[OpenRequest], now: datetime, tz: tzinfo) -> Message:
     n = len(matches)
     head = (
         "An open request matches what you're glad to help with, and nobody has offered yet:"
@@ -577,9 +584,13 @@ def matching_requests_text(matches: Sequence[OpenRequest], now: datetime, tz: tz
         else f"{count_word(n).capitalize()} open requests match what you're glad to help with, "
         "and nobody has offered yet:"
     )
-    lines = "\n".join(request_line(request, now, tz) for request in matches)
-    return (
-        f"{head}\n{lines}\n"
-        "If one is a fit, an offer takes a click, and helping tends to feel better than people "
-        "expect. If not, there's nothing you need to do."
+    return message(
+        (
+            line(head),
+            *(request_line(request, now, tz) for request in matches),
+            line(
+                "If one is a fit, an offer takes a click, and helping tends to feel better than "
+                "people expect. If not, there's nothing you need to do."
+            ),
+        )
     )

@@ -16,6 +16,7 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
+from bot.domain.message import from_json
 from bot.domain.outbox import OutboxStatus, is_permanent, next_attempt
 from bot.services.ports import SlackError, SlackPort
 from db import outbox_queries as oq
@@ -84,7 +85,8 @@ def send_due(
 
 def _post(session: Session, slack: SlackPort, message: OutboxMessage, clock: Clock) -> OutboxStatus:
     try:
-        posted = slack.post_scheduled(message.target, message.kind, message.text, message.key)
+        body = from_json(message.payload)
+        posted = slack.post_scheduled(message.target, message.kind, body, message.key)
     except SlackError as error:
         return _failed(session, message, error.code, clock)
     oq.finish(

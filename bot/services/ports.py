@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.domain.feedback import DeclineFeedback
+from bot.domain.message import Message
 from bot.domain.offers import OfferStatus
 from bot.domain.requests import RequestCard
 
@@ -117,7 +118,9 @@ class SlackPort(Protocol):
     def notify(self, user_id: str, text: str) -> None: ...
 
     # Scheduled messages (nudges, digests), laid out by kind and tagged with their outbox key
-    def post_scheduled(self, target: str, kind: str, text: str, key: str) -> PostedMessage: ...
+    def post_scheduled(
+        self, target: str, kind: str, message: Message, key: str
+    ) -> PostedMessage: ...
 
     def find_scheduled(self, target: str, key: str) -> PostedMessage | None:
         """The message tagged `key` in the conversation with `target`, if Slack has it."""

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from bot.clock import Clock
 from bot.domain import digests as dg
 from bot.domain import nudges as nd
-from bot.domain.mrkdwn import escape
+from bot.domain.message import Message, to_json
 from bot.domain.outbox import (
     CHANNEL_DIGEST,
     DIGEST_PREVIEW,
@@ -78,10 +78,18 @@ def plan_team(session: Session, *, team_id: str, now: datetime) -> PlanReport:
     planned = nd.plan_nudges(
         snapshot.people, snapshot.facts, snapshot.open_requests, nudge_policy, now
     )
-    rows = [_row(team_id, n.kind.value, n.user_id, n.period, n.text, now) for n in planned]
+    rows = [_row(team_id, n.kind.value, n.user_id, n.period, n.message, now) for n in planned]
     nudges = oq.enqueue(session, rows)
 
-    digest_rows = _channel_digests(session, team_id, policy, snapshot, now)
+    digest_rows = []
+    period = dg.digest_due(
+        now, zone_from(policy.digest_tz, 0) or UTC, policy.digest_weekday, policy.digest_hour
+    )
+    if period is not None:
+        digest_rows = [
+            _row(team_id, CHANNEL_DIGEST, channel, period, digest.message, now)
+            for channel, digest in _channel_digests(session, team_id, snapshot, now)
+        ]
     digest_rows += _personal_digests(session, team_id, policy, snapshot, now)
     digests = oq.enqueue(session, digest_rows)
     session.commit()
@@ -90,14 +98,16 @@ def plan_team(session: Session, *, team_id: str, now: datetime) -> PlanReport:
     return PlanReport(nudges, digests)
 
 
-def _row(team_id: str, kind: str, target: str, period: str, text: str, now: datetime) -> dict:
+def _row(
+    team_id: str, kind: str, target: str, period: str, message: Message, now: datetime
+) -> dict:
     return {
         "team_id": team_id,
         "key": outbox_key(kind, target, period),
         "kind": kind,
         "target": target,
         "period": period,
-        "text": text,
+        "payload": to_json(message),
         "status": OutboxStatus.PENDING,
         "next_attempt_at": now,
         "created_at": now,
@@ -156,7 +166,7 @@ def _snapshot(session: Session, team_id: str, now: datetime) -> _Snapshot:
         nd.OpenRequest(
             id=row.id,
             asker_id=row.asker_id,
-            what=escape(row.what),
+            what=row.what,
             topic_id=row.topic_id,
             keys=frozenset(lookup_keys(terms(row.what))),
             needed_by=row.needed_by,
@@ -182,22 +192,9 @@ def _facts(session: Session, team_id: str, now: datetime) -> nd.WorkspaceFacts:
 
 
 def _channel_digests(
-    session: Session,
-    team_id: str,
-    policy: prefs_service.WorkspacePolicy,
-    snapshot: _Snapshot,
-    now: datetime,
-    *,
-    period: str | None = None,
-) -> list[dict]:
-    """Each channel that had requests this week, once the workspace's digest time has come in
-    its time zone (or now, for a preview: `period` given)."""
-    if period is None:
-        period = dg.digest_due(
-            now, zone_from(policy.digest_tz, 0) or UTC, policy.digest_weekday, policy.digest_hour
-        )
-        if period is None:
-            return []
+    session: Session, team_id: str, snapshot: _Snapshot, now: datetime
+) -> list[tuple[str, dg.Digest]]:
+    """This week's digest of each channel that has something to say."""
     since = now - WEEK
     thanked: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for channel, to_id, _, _, _ in pq.thanks_since(session, team_id, since):
@@ -209,7 +206,7 @@ def _channel_digests(
             waiting[request.channel].append(
                 dg.OpenItem(request.id, request.what, None, request.needed_by)
             )
-    rows = []
+    digests = []
     for channel, asked, offered, resolved in pq.channel_weeks(session, team_id, since):
         if channel[:1] not in ("C", "G"):
             continue  # a private ask lives in a DM: it has no channel to report to
@@ -223,8 +220,8 @@ def _channel_digests(
         )
         digest = dg.channel_digest(week, snapshot.facts)
         if digest is not None:
-            rows.append(_row(team_id, CHANNEL_DIGEST, channel, period, digest.text, now))
-    return rows
+            digests.append((channel, digest))
+    return digests
 
 
 def _personal_digests(
@@ -250,13 +247,13 @@ def _personal_digests(
     since = now - WEEK
     asked: dict[str, list[dg.AskedItem]] = defaultdict(list)
     for asker, request_id, what, status in pq.asked_since(session, team_id, since):
-        asked[asker].append(dg.AskedItem(request_id, escape(what), status))
+        asked[asker].append(dg.AskedItem(request_id, what, status))
     helped: dict[str, list[dg.HelpedItem]] = defaultdict(list)
     for helper, request_id, what in pq.helped_since(session, team_id, since):
-        helped[helper].append(dg.HelpedItem(request_id, escape(what)))
+        helped[helper].append(dg.HelpedItem(request_id, what))
     thanks: dict[str, list[dg.ThanksItem]] = defaultdict(list)
     for _, to_id, from_id, note, _ in pq.thanks_since(session, team_id, since):
-        thanks[to_id].append(dg.ThanksItem(from_id, escape(note) if note else None))
+        thanks[to_id].append(dg.ThanksItem(from_id, note))
     waiting = _Waiting.of(snapshot.open_requests)
     rows = []
     for user_id, (person, period) in due.items():
@@ -269,7 +266,7 @@ def _personal_digests(
         )
         digest = dg.personal_digest(week)
         if digest is not None:
-            rows.append(_row(team_id, PERSONAL_DIGEST, user_id, period, digest.text, now))
+            rows.append(_row(team_id, PERSONAL_DIGEST, user_id, period, digest.message, now))
     return rows
 
 
@@ -328,14 +325,11 @@ def preview_digests(
     ):
         return False
     now = clock()
-    policy = prefs_service.policy_of(session, team_id)
     snapshot = _snapshot(session, team_id, now)
-    rows = _channel_digests(session, team_id, policy, snapshot, now, period="preview")
+    shown = dg.preview(_channel_digests(session, team_id, snapshot, now))
     session.commit()
-    parts = [f"*Digest for <#{row['target']}>*\n\n{row['text']}" for row in rows]
-    text = "\n\n".join(parts) or "Nothing to report this week yet: no requests, offers or thanks."
     try:
-        slack.post_scheduled(user_id, DIGEST_PREVIEW, text, f"preview:{user_id}:{now.isoformat()}")
+        slack.post_scheduled(user_id, DIGEST_PREVIEW, shown, f"preview:{user_id}:{now.isoformat()}")
     except SlackError as error:
         log.warning("could not send %s the digest preview: %s", user_id, error.code)
     return True

@@ -7,11 +7,15 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.domain.feedback import DeclineFeedback
+from bot.domain.message import Message
 from bot.domain.requests import RequestCard
 from bot.services.ports import MessageRef, OfferView, Person, PostedMessage, SlackError
 from bot.slack.blocks import messages, offers, scheduled
 
 log = logging.getLogger(__name__)
+
+# A message as the Block Kit builders return it: notification text and blocks.
+Rendered = tuple[str, list[dict[str, Any]]]
 
 
 class SlackGateway:
@@ -29,15 +33,10 @@ class SlackGateway:
         return person
 
     def post_request(self, card: RequestCard) -> PostedMessage:
-        text, blocks = messages.request_message(card, self._offer_emoji)
-        response = self._call(
-            "chat_postMessage", channel=card.destination, text=text, blocks=blocks
-        )
-        return PostedMessage(channel=response["channel"], ts=response["ts"])
+        return self._post(card.destination, messages.request_message(card, self._offer_emoji))
 
     def update_request(self, card: RequestCard, message: PostedMessage) -> None:
-        text, blocks = messages.request_message(card, self._offer_emoji)
-        self._call("chat_update", channel=message.channel, ts=message.ts, text=text, blocks=blocks)
+        self._update(message, messages.request_message(card, self._offer_emoji))
 
     def permalink(self, message: PostedMessage) -> str | None:
         response = self._call("chat_getPermalink", channel=message.channel, message_ts=message.ts)
@@ -50,84 +49,65 @@ class SlackGateway:
         permalink: str | None,
         replace: MessageRef | None,
     ) -> None:
-        text, blocks = messages.posted_notice(card, message.channel, permalink)
-        self._send(card.asker_id, text, blocks, replace)
+        notice = messages.posted_notice(card, message.channel, permalink)
+        self._send(card.asker_id, notice, replace)
 
     def tell_post_failed(
         self, card: RequestCard, error_code: str, replace: MessageRef | None
     ) -> None:
-        text, blocks = messages.post_failed_notice(card, error_code, self._help_channel)
-        self._send(card.asker_id, text, blocks, replace)
+        notice = messages.post_failed_notice(card, error_code, self._help_channel)
+        self._send(card.asker_id, notice, replace)
 
     def ask_directly(
         self, card: RequestCard, helper_id: str, reasons: tuple[str, ...]
     ) -> PostedMessage:
-        text, blocks = messages.direct_ask_message(card, reasons)
-        response = self._call("chat_postMessage", channel=helper_id, text=text, blocks=blocks)
-        return PostedMessage(channel=response["channel"], ts=response["ts"])
+        return self._post(helper_id, messages.direct_ask_message(card, reasons))
 
     def tell_asked(self, card: RequestCard, helper_ids: tuple[str, ...], widened: bool) -> None:
-        text = messages.asked_notice(helper_ids, widened)
-        self._send(card.asker_id, text, messages.plain_blocks(text), None)
+        self._send(card.asker_id, _plain(messages.asked_notice(helper_ids, widened)))
 
     def tell_widened_to_channel(self, card: RequestCard, channel: str) -> None:
-        text = messages.widened_to_channel_notice(channel)
-        self._send(card.asker_id, text, messages.plain_blocks(text), None)
+        self._send(card.asker_id, _plain(messages.widened_to_channel_notice(channel)))
 
     def thank_for_passing(self, message: MessageRef, card: RequestCard) -> None:
-        text, blocks = messages.passed_notice(card)
-        self._call("chat_update", channel=message.channel, ts=message.ts, text=text, blocks=blocks)
+        self._update(message, messages.passed_notice(card))
 
     def tell_offer(self, card: RequestCard, offer: OfferView) -> MessageRef:
-        text, blocks = offers.offer_notice(card, offer)
-        return self._send(card.asker_id, text, blocks, None)
+        return self._send(card.asker_id, offers.offer_notice(card, offer))
 
     def update_offer_notice(self, message: MessageRef, card: RequestCard, offer: OfferView) -> None:
-        text, blocks = offers.offer_notice(card, offer)
-        self._send(card.asker_id, text, blocks, message)
+        self._send(card.asker_id, offers.offer_notice(card, offer), message)
 
     def confirm_offer(
         self, card: RequestCard, offer: OfferView, replace: MessageRef | None
     ) -> MessageRef:
-        text, blocks = offers.helper_offer_message(card, offer)
-        return self._send(offer.helper_id, text, blocks, replace)
+        return self._send(offer.helper_id, offers.helper_offer_message(card, offer), replace)
 
     def connect(self, card: RequestCard, helper_id: str) -> str:
         opened = self._call("conversations_open", users=f"{card.asker_id},{helper_id}")
         channel = str(opened["channel"]["id"])
-        text, blocks = offers.introduction(card, helper_id)
-        self._call("chat_postMessage", channel=channel, text=text, blocks=blocks)
+        self._post(channel, offers.introduction(card, helper_id))
         return channel
 
     def thank(
         self, card: RequestCard, helper_id: str, note: str | None, impact: str | None
     ) -> None:
-        text, blocks = offers.thanks_message(card, note, impact)
-        self._send(helper_id, text, blocks, None)
+        self._send(helper_id, offers.thanks_message(card, note, impact))
 
     def ask_how_it_went(self, card: RequestCard) -> None:
-        text, blocks = offers.follow_up_message(card)
-        self._send(card.asker_id, text, blocks, None)
+        self._send(card.asker_id, offers.follow_up_message(card))
 
     def tell_declines(
         self, card: RequestCard, feedback: DeclineFeedback, replace: MessageRef | None
     ) -> MessageRef:
-        text, blocks = offers.declines_message(card, feedback)
-        return self._send(card.asker_id, text, blocks, replace)
+        return self._send(card.asker_id, offers.declines_message(card, feedback), replace)
 
     def notify(self, user_id: str, text: str) -> None:
-        self._send(user_id, text, messages.plain_blocks(text), None)
+        self._send(user_id, _plain(text))
 
-    def post_scheduled(self, target: str, kind: str, text: str, key: str) -> PostedMessage:
-        blocks = scheduled.layout(kind, text)
-        response = self._call(
-            "chat_postMessage",
-            channel=target,
-            text=text,
-            blocks=blocks,
-            metadata={"event_type": scheduled.METADATA_EVENT, "event_payload": {"key": key}},
-        )
-        return PostedMessage(channel=str(response["channel"]), ts=str(response["ts"]))
+    def post_scheduled(self, target: str, kind: str, message: Message, key: str) -> PostedMessage:
+        metadata = {"event_type": scheduled.METADATA_EVENT, "event_payload": {"key": key}}
+        return self._post(target, scheduled.scheduled_message(kind, message), metadata=metadata)
 
     def find_scheduled(self, target: str, key: str) -> PostedMessage | None:
         channel = target
@@ -144,18 +124,28 @@ class SlackGateway:
                 return PostedMessage(channel=channel, ts=str(message["ts"]))
         return None
 
+    def _post(self, channel: str, rendered: Rendered, **extra: Any) -> PostedMessage:
+        """Post to `channel`; a user ID as the channel posts in the app's DM with that person
+        (Messages tab)."""
+        text, blocks = rendered
+        response = self._call(
+            "chat_postMessage", channel=channel, text=text, blocks=blocks, **extra
+        )
+        return PostedMessage(channel=str(response["channel"]), ts=str(response["ts"]))
+
+    def _update(self, message: PostedMessage | MessageRef, rendered: Rendered) -> None:
+        text, blocks = rendered
+        self._call("chat_update", channel=message.channel, ts=message.ts, text=text, blocks=blocks)
+
     def _send(
-        self, user_id: str, text: str, blocks: list[dict[str, Any]], replace: MessageRef | None
+        self, user_id: str, rendered: Rendered, replace: MessageRef | None = None
     ) -> MessageRef:
         """A DM to `user_id`, or an update of the DM `replace`; returns where it is."""
         if replace is not None:
-            self._call(
-                "chat_update", channel=replace.channel, ts=replace.ts, text=text, blocks=blocks
-            )
+            self._update(replace, rendered)
             return replace
-        # A user ID as the channel posts in the app's DM with that person (Messages tab).
-        response = self._call("chat_postMessage", channel=user_id, text=text, blocks=blocks)
-        return MessageRef(str(response["channel"]), str(response["ts"]))
+        posted = self._post(user_id, rendered)
+        return MessageRef(posted.channel, posted.ts)
 
     def _call(self, method: str, **kwargs: Any) -> Any:
         try:
@@ -193,3 +183,7 @@ def person_from_user(user: Any) -> Person | None:
         is_admin=bool(user.get("is_admin")),
         is_owner=bool(user.get("is_owner")),
     )
+
+
+def _plain(text: str) -> Rendered:
+    return text, messages.plain_blocks(text)

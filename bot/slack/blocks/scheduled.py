@@ -1,5 +1,7 @@
-"""Scheduled messages laid out by kind: a nudge gets *Snooze* and *Stop these*, a personal
-digest a way to turn it off; each is tagged with its outbox key as message metadata."""
+"""Scheduled messages rendered from their structure (`bot.domain.message`) and laid out by kind:
+a nudge gets *Snooze* and *Stop these*, a personal digest a way to turn it off; each is tagged
+with its outbox key as message metadata. Rendering happens at send time, so a change here reaches
+messages already waiting in the outbox."""
 
 import json
 from typing import Any
@@ -12,16 +14,65 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.domain.message import (
+    ChannelRef,
+    Command,
+    Date,
+    Line,
+    Link,
+    Mention,
+    Message,
+    Part,
+    Prerendered,
+    Text,
+)
 from bot.domain.outbox import CHANNEL_DIGEST, DIGEST_PREVIEW, PERSONAL_DIGEST
 from bot.slack.blocks import ids
-from bot.slack.blocks.text import chunks
+from bot.slack.blocks.text import chunks, escape, slack_date
 
 METADATA_EVENT = "reciprocity_outbox"
 _SECTION_LIMIT = 3000
 _MAX_SECTIONS = 40  # of Slack's 50 blocks a message, leaving room for the buttons
 
 
-def layout(kind: str, text: str) -> list[dict[str, Any]]:
+def scheduled_message(kind: str, message: Message) -> tuple[str, list[dict[str, Any]]]:
+    """The notification text and blocks for a scheduled message of `kind`."""
+    text = mrkdwn(message)
+    return text, _layout(kind, text)
+
+
+def mrkdwn(message: Message) -> str:
+    """Lines end in a newline, paragraphs in a blank line."""
+    return "\n\n".join("\n".join(mrkdwn_line(ln) for ln in para) for para in message.paragraphs)
+
+
+def mrkdwn_line(ln: Line) -> str:
+    text = "".join(_part(part) for part in ln.parts)
+    return f"*{text}*" if ln.strong else text
+
+
+def _part(part: Part) -> str:
+    match part:
+        case Text(text):
+            return escape(text)
+        case Command(text):
+            return f"`{escape(text)}`"
+        case Mention(user_id):
+            return f"<@{user_id}>"
+        case ChannelRef(channel_id):
+            return f"<#{channel_id}>"
+        case Date(moment):
+            return slack_date(moment)
+        case Link(url, label):
+            # A permalink Slack would misread (spaces, `<`, `>`, `|`) is shown as its label only.
+            if not url or any(char in url for char in "<>| \n"):
+                return escape(label)
+            return f"<{url}|{escape(label)}>"
+        case Prerendered(text):
+            return text
+
+
+def _layout(kind: str, text: str) -> list[dict[str, Any]]:
     """Paragraphs (blank-line separated) as sections, then the kind's buttons."""
     blocks: list[Any] = []
     for paragraph in (p for p in text.split("\n\n") if p.strip()):
