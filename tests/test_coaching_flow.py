@@ -236,7 +236,8 @@ def test_the_shortcut_works_where_no_link_can_be_had(driver, fake_slack) -> None
 
 
 @pytest.fixture
-def posted(open_ask_modal, driver, fake_slack, session, clock):
+def posted_message(open_ask_modal, driver, fake_slack, session, clock):
+    """A SMART request posted in the help channel: (request, ts, the message as posted)."""
     driver.view_submission(open_ask_modal(), smart(clock), user_id=ASKER_ID)
     ts, message = find_message(fake_slack, HELP_CHANNEL_ID, "is asking for help")
     return requests(session)[0], ts, message
@@ -252,8 +253,10 @@ def use_menu(driver, user_id, choice, request_id, ts, message):
     )
 
 
-def test_the_asker_edits_the_request_in_place(posted, driver, fake_slack, session, clock) -> None:
-    request, ts, message = posted
+def test_the_asker_edits_the_request_in_place(
+    posted_message, driver, fake_slack, session, clock
+) -> None:
+    request, ts, message = posted_message
     use_menu(driver, ASKER_ID, ids.MENU_EDIT, request.id, ts, message)
     form = list(fake_slack.views.values())[-1]
     assert form["callback_id"] == ids.ASK_EDIT
@@ -269,8 +272,8 @@ def test_the_asker_edits_the_request_in_place(posted, driver, fake_slack, sessio
     assert len(channel_posts(fake_slack)) == 1  # edited, not posted again
 
 
-def test_the_asker_withdraws_the_request(posted, driver, fake_slack, session) -> None:
-    request, ts, message = posted
+def test_the_asker_withdraws_the_request(posted_message, driver, fake_slack, session) -> None:
+    request, ts, message = posted_message
     use_menu(driver, ASKER_ID, ids.MENU_WITHDRAW, request.id, ts, message)
     assert requests(session)[0].status == RequestStatus.WITHDRAWN
     shown = fake_slack.messages[(HELP_CHANNEL_ID, ts)]
@@ -283,8 +286,8 @@ def test_the_asker_withdraws_the_request(posted, driver, fake_slack, session) ->
 
 
 @pytest.mark.parametrize("choice", [ids.MENU_EDIT, ids.MENU_WITHDRAW])
-def test_only_the_asker_can_change_it(posted, driver, fake_slack, session, choice) -> None:
-    request, ts, message = posted
+def test_only_the_asker_can_change_it(posted_message, driver, fake_slack, session, choice) -> None:
+    request, ts, message = posted_message
     use_menu(driver, HELPER_1_ID, choice, request.id, ts, message)
     (ephemeral,) = fake_slack.calls_to("chat.postEphemeral")
     assert ephemeral.args["user"] == HELPER_1_ID
