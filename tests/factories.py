@@ -4,6 +4,7 @@ rows are dated (`at`, usually `clock()`); it flushes, so ids are set, and never 
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,13 @@ from db.models import (
 from tests.slack_stand_in.pytest_plugin import ASKER_ID, HELP_CHANNEL_ID, TEAM_ID
 
 DATA_CHANNEL = "C0DATA"
+Row = TypeVar("Row")
+
+
+def _added(session: Session, row: Row) -> Row:
+    session.add(row)
+    session.flush()
+    return row
 
 
 def slack_user(session: Session, user_id: str, *, at: datetime, **fields: object) -> SlackUser:
@@ -40,10 +48,7 @@ def slack_user(session: Session, user_id: str, *, at: datetime, **fields: object
         "fetched_at": at,
     }
     values.update(fields)
-    user = SlackUser(**values)
-    session.add(user)
-    session.flush()
-    return user
+    return _added(session, SlackUser(**values))
 
 
 def helper_profile(
@@ -105,17 +110,17 @@ def topic(
     channel_id: str = DATA_CHANNEL,
     team_id: str = TEAM_ID,
 ) -> Topic:
-    row = Topic(
-        team_id=team_id,
-        name=name,
-        keywords=keywords,
-        channel_id=channel_id,
-        created_at=at,
-        updated_at=at,
+    return _added(
+        session,
+        Topic(
+            team_id=team_id,
+            name=name,
+            keywords=keywords,
+            channel_id=channel_id,
+            created_at=at,
+            updated_at=at,
+        ),
     )
-    session.add(row)
-    session.flush()
-    return row
 
 
 def help_request(
@@ -144,10 +149,7 @@ def help_request(
         "updated_at": at,
     }
     values.update(fields)
-    request = HelpRequest(**values)
-    session.add(request)
-    session.flush()
-    return request
+    return _added(session, HelpRequest(**values))
 
 
 def offer(
@@ -159,18 +161,18 @@ def offer(
     status: OfferStatus = OfferStatus.OFFERED,
     source: OfferSource = OfferSource.BUTTON,
 ) -> Offer:
-    row = Offer(
-        request_id=request.id,
-        team_id=request.team_id,
-        helper_id=helper_id,
-        source=source,
-        status=status,
-        created_at=at,
-        updated_at=at,
+    return _added(
+        session,
+        Offer(
+            request_id=request.id,
+            team_id=request.team_id,
+            helper_id=helper_id,
+            source=source,
+            status=status,
+            created_at=at,
+            updated_at=at,
+        ),
     )
-    session.add(row)
-    session.flush()
-    return row
 
 
 def thanks(
@@ -183,15 +185,15 @@ def thanks(
     impact: str | None = None,
 ) -> Thanks:
     """The asker of `request` thanking `to_id`."""
-    row = Thanks(
-        request_id=request.id,
-        team_id=request.team_id,
-        from_id=request.asker_id,
-        to_id=to_id,
-        note=note,
-        impact=impact,
-        created_at=at,
+    return _added(
+        session,
+        Thanks(
+            request_id=request.id,
+            team_id=request.team_id,
+            from_id=request.asker_id,
+            to_id=to_id,
+            note=note,
+            impact=impact,
+            created_at=at,
+        ),
     )
-    session.add(row)
-    session.flush()
-    return row

@@ -218,6 +218,13 @@ def press_in_dm(
     return ts
 
 
+def answer_direct_ask(driver: SlackDriver, fake: FakeSlack, helper: str, action_id: str) -> str:
+    """`helper` presses `action_id` (*I can help*, *Not this time*) on their direct ask."""
+    ts, _message = direct_ask(fake, helper)
+    press(driver, fake, helper, action_id, fake.dm_channel_id(helper), ts)
+    return ts
+
+
 def offer_by_button(
     driver: SlackDriver, fake: FakeSlack, request: HelpRequest, helper: str
 ) -> DriverResponse:

@@ -393,6 +393,13 @@ SENSITIVE = {
 }
 
 
+def sensitive_review(open_ask_modal, driver, fake_slack, clock) -> dict:
+    """The review after the asker submits a sensitive request."""
+    view = open_ask_modal()
+    response = driver.view_submission(view, smart(clock, **SENSITIVE), user_id=ASKER_ID)
+    return review(fake_slack, view, response)
+
+
 class TestSensitive:
     @pytest.fixture
     def settings_overrides(self):
@@ -401,12 +408,7 @@ class TestSensitive:
     def test_the_review_offers_a_private_route_and_support(
         self, open_ask_modal, driver, fake_slack, session, clock
     ) -> None:
-        view = open_ask_modal()
-        shown = review(
-            fake_slack,
-            view,
-            driver.view_submission(view, smart(clock, **SENSITIVE), user_id=ASKER_ID),
-        )
+        shown = sensitive_review(open_ask_modal, driver, fake_slack, clock)
         text = block_text(shown)
         assert "ask one person you trust, privately" in text
         assert "<https://eap.example.com|Employee Assistance Programme>" in text
@@ -431,22 +433,12 @@ class TestSensitive:
     def test_it_can_still_be_posted_to_the_channel(
         self, open_ask_modal, driver, fake_slack, clock
     ) -> None:
-        view = open_ask_modal()
-        shown = review(
-            fake_slack,
-            view,
-            driver.view_submission(view, smart(clock, **SENSITIVE), user_id=ASKER_ID),
-        )
+        shown = sensitive_review(open_ask_modal, driver, fake_slack, clock)
         driver.view_submission(shown, {}, user_id=ASKER_ID)
         assert len(channel_posts(fake_slack)) == 1
 
     def test_not_to_oneself(self, open_ask_modal, driver, fake_slack, session, clock) -> None:
-        view = open_ask_modal()
-        shown = review(
-            fake_slack,
-            view,
-            driver.view_submission(view, smart(clock, **SENSITIVE), user_id=ASKER_ID),
-        )
+        shown = sensitive_review(open_ask_modal, driver, fake_slack, clock)
         response = driver.view_submission(shown, {ids.PRIVATE_INPUT: ASKER_ID}, user_id=ASKER_ID)
         assert response.json()["errors"] == {
             ids.PRIVATE_BLOCK: "Choose someone other than yourself."

@@ -182,14 +182,20 @@ def test_an_unanswered_follow_up_expires_after_a_week(
     assert (expired.actor_id, expired.created_at) == (None, clock())
 
 
-def test_an_expired_request_can_still_be_resolved(
-    posted, deps, driver, fake_slack, session, clock
-) -> None:
+def offered_then_expired(posted, deps, driver, fake_slack, clock):
+    """An offer on the post, then the follow-up left unanswered until the request expires;
+    returns what the expiry closed."""
     offer_by_button(driver, fake_slack, posted, HELPER_1_ID)
     past_needed_by(clock, posted)
     follow_up(deps)
     clock.advance(days=8)
-    expire(deps)
+    return expire(deps)
+
+
+def test_an_expired_request_can_still_be_resolved(
+    posted, deps, driver, fake_slack, session, clock
+) -> None:
+    offered_then_expired(posted, deps, driver, fake_slack, clock)
     press_in_dm(driver, fake_slack, ASKER_ID, ids.FOLLOW_UP_RESOLVED)
     driver.view_submission(
         last_view(fake_slack), {note_for(HELPER_1_ID): "Thanks"}, user_id=ASKER_ID
@@ -200,11 +206,7 @@ def test_an_expired_request_can_still_be_resolved(
 def test_still_need_help_reopens_an_expired_request(
     posted, deps, driver, fake_slack, session, clock
 ) -> None:
-    offer_by_button(driver, fake_slack, posted, HELPER_1_ID)
-    past_needed_by(clock, posted)
-    follow_up(deps)
-    clock.advance(days=8)
-    assert expire(deps) == [posted.id]
+    assert offered_then_expired(posted, deps, driver, fake_slack, clock) == [posted.id]
     press_in_dm(driver, fake_slack, ASKER_ID, ids.FOLLOW_UP_EXTEND)
     new_needed_by = (clock() + timedelta(days=2)).replace(second=0, microsecond=0)
     driver.view_submission(

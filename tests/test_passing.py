@@ -13,6 +13,7 @@ from tests.factories import DATA_CHANNEL
 from tests.slack_stand_in.pytest_plugin import ASKER_ID
 from tests.support import (
     NO_OFFERS,
+    answer_direct_ask,
     direct_ask,
     dms_to,
     ephemerals,
@@ -20,7 +21,6 @@ from tests.support import (
     kinds,
     last_view,
     post_of,
-    press,
     press_in_dm,
     send,
     shown,
@@ -29,8 +29,7 @@ from tests.support import (
 
 
 def decline_form(driver, fake_slack, helper) -> dict:
-    ts, _ = direct_ask(fake_slack, helper)
-    press(driver, fake_slack, helper, ids.DECLINE_HELP, fake_slack.dm_channel_id(helper), ts)
+    answer_direct_ask(driver, fake_slack, helper, ids.DECLINE_HELP)
     form = last_view(fake_slack)
     assert form["callback_id"] == ids.DECLINE_MODAL
     return form
@@ -177,8 +176,7 @@ def test_widening_after_an_offer_posts_with_the_offer_counted(
     helpers, open_ask_modal, driver, fake_slack, session, clock
 ) -> None:
     send(fake_slack, driver, open_ask_modal(), clock, Route.DIRECT)
-    ts, _ = direct_ask(fake_slack, "UDB1")
-    press(driver, fake_slack, "UDB1", ids.OFFER_HELP, fake_slack.dm_channel_id("UDB1"), ts)
+    answer_direct_ask(driver, fake_slack, "UDB1", ids.OFFER_HELP)
     pass_on(driver, fake_slack, "UDB3", DeclineReason.NOT_MY_AREA)
     press_in_dm(driver, fake_slack, ASKER_ID, ids.FEEDBACK_WIDEN)
 

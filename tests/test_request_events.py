@@ -7,11 +7,10 @@ from bot.domain.offers import EventKind, OfferSource, Route
 from bot.slack.blocks import ids
 from tests.slack_stand_in.pytest_plugin import ASKER_ID, HELPER_1_ID, HELPER_2_ID, TEAM_ID
 from tests.support import (
-    direct_ask,
+    answer_direct_ask,
     events,
     offer_by_button,
     offer_of,
-    press,
     press_in_dm,
     reaction,
     resolve_form,
@@ -58,8 +57,7 @@ def test_an_offer_on_a_direct_ask_is_stored_as_direct(
     helpers, open_ask_modal, driver, fake_slack, session, clock
 ) -> None:
     send(fake_slack, driver, open_ask_modal(), clock, Route.DIRECT)
-    ts, _message = direct_ask(fake_slack, "UDB2")
-    press(driver, fake_slack, "UDB2", ids.OFFER_HELP, fake_slack.dm_channel_id("UDB2"), ts)
+    answer_direct_ask(driver, fake_slack, "UDB2", ids.OFFER_HELP)
     request = the_request(session)
     offered = [e for e in events(session, request.id) if e.kind == EventKind.OFFERED]
     assert [(e.actor_id, e.detail) for e in offered] == [("UDB2", "direct")]
@@ -71,8 +69,7 @@ def test_each_helper_asked_directly_is_an_event(
 ) -> None:
     send(fake_slack, driver, open_ask_modal(), clock, Route.DIRECT)
     clock.advance(minutes=20)
-    ts, _ = direct_ask(fake_slack, "UDB2")
-    press(driver, fake_slack, "UDB2", ids.OFFER_HELP, fake_slack.dm_channel_id("UDB2"), ts)
+    answer_direct_ask(driver, fake_slack, "UDB2", ids.OFFER_HELP)
 
     request = the_request(session)
     asked = [e for e in events(session, request.id) if e.kind == EventKind.ASKED]

@@ -262,19 +262,25 @@ def past_request(session, clock, what, helper):
     factories.offer(session, request, helper, at=clock(), status=OfferStatus.ACCEPTED)
 
 
+def plan_for(session, clock, draft=None):
+    """The routing plan for `draft`, by default a quick review of the postgres migration."""
+    return plan_routing(
+        session,
+        team_id=TEAM_ID,
+        asker_id=ASKER_ID,
+        draft=draft
+        or RequestDraft(what=WHAT, why=WHY, kind=HelpKind.FEEDBACK, size=RequestSize.QUICK),
+        help_channel=HELP_CHANNEL_ID,
+        now=clock(),
+    )
+
+
 def test_people_who_helped_with_similar_requests_are_suggested(session, clock) -> None:
     for n in range(3):
         past_request(session, clock, f"postgres migration locks the orders table #{n}", "UVETERAN")
     past_request(session, clock, "how do I expense a train ticket", "UOTHER")
     session.commit()
-    plan = plan_routing(
-        session,
-        team_id=TEAM_ID,
-        asker_id=ASKER_ID,
-        draft=RequestDraft(what=WHAT, why=WHY, kind=HelpKind.FEEDBACK, size=RequestSize.QUICK),
-        help_channel=HELP_CHANNEL_ID,
-        now=clock(),
-    )
+    plan = plan_for(session, clock)
     assert [s.user_id for s in plan.suggestions] == ["UVETERAN"]
     assert "helped with 3 similar requests" in plan.suggestions[0].reasons
 
@@ -297,17 +303,8 @@ def count_queries(session, run):
 def test_ranking_costs_the_same_queries_for_few_or_many_candidates(
     databases, session, clock
 ) -> None:
-    draft = RequestDraft(what=WHAT, why=WHY, kind=HelpKind.FEEDBACK, size=RequestSize.QUICK)
-
     def plan():
-        return plan_routing(
-            session,
-            team_id=TEAM_ID,
-            asker_id=ASKER_ID,
-            draft=draft,
-            help_channel=HELP_CHANNEL_ID,
-            now=clock(),
-        )
+        return plan_for(session, clock)
 
     person(session, "UONE", at=clock(), topics=[databases])
     session.commit()
@@ -325,17 +322,14 @@ def test_a_phrase_skill_brings_its_owner_into_the_pool(session, clock) -> None:
     person(session, "UREVIEWER", at=clock(), skills=["Incident reviews"])
     person(session, "UUNRELATED", at=clock(), skills=["Figma"])
     session.commit()
-    plan = plan_routing(
+    plan = plan_for(
         session,
-        team_id=TEAM_ID,
-        asker_id=ASKER_ID,
-        draft=RequestDraft(
+        clock,
+        RequestDraft(
             what="Could someone facilitate our incident review of Tuesday's outage?",
             kind=HelpKind.PAIRING,
             size=RequestSize.HOURS,
         ),
-        help_channel=HELP_CHANNEL_ID,
-        now=clock(),
     )
     (suggestion,) = plan.suggestions
     assert suggestion.user_id == "UREVIEWER"
@@ -372,14 +366,7 @@ def test_only_recent_offers_count_as_load(databases, session, clock) -> None:
             )
             factories.offer(session, request, helper, at=clock() - age, status=OfferStatus.ACCEPTED)
     session.commit()
-    plan = plan_routing(
-        session,
-        team_id=TEAM_ID,
-        asker_id=ASKER_ID,
-        draft=RequestDraft(what=WHAT, why=WHY, kind=HelpKind.FEEDBACK, size=RequestSize.QUICK),
-        help_channel=HELP_CHANNEL_ID,
-        now=clock(),
-    )
+    plan = plan_for(session, clock)
     # Equal in every other way: two offers from a month ago are not work in hand any more.
     assert [s.user_id for s in plan.suggestions] == ["UEARLIER", "UBUSY"]
 
