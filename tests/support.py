@@ -289,6 +289,11 @@ def the_request(session: Session) -> HelpRequest:
     return request
 
 
+def requests(session: Session) -> list[HelpRequest]:
+    session.expire_all()
+    return list(session.scalars(select(HelpRequest).order_by(HelpRequest.id)))
+
+
 def offers(session: Session) -> list[Offer]:
     session.expire_all()
     return list(session.scalars(select(Offer).order_by(Offer.id)))

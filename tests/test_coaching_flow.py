@@ -6,13 +6,11 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
 
 from bot.domain.requests import Delivery, RequestStatus
 from bot.slack.blocks import ids
-from db.models import HelpRequest
 from tests.slack_stand_in.pytest_plugin import ASKER_ID, HELP_CHANNEL_ID, HELPER_1_ID
-from tests.support import find_message
+from tests.support import find_message, requests
 
 SMART = {
     ids.WHAT_INPUT: "Could someone review the retry logic in billing-sync PR #412: is backing "
@@ -30,11 +28,6 @@ VAGUE = {
 
 def smart(clock, **changes):
     return {**SMART, ids.NEEDED_BY_INPUT: int((clock() + timedelta(days=1)).timestamp()), **changes}
-
-
-def requests(session) -> list[HelpRequest]:
-    session.expire_all()
-    return list(session.scalars(select(HelpRequest).order_by(HelpRequest.id)))
 
 
 def channel_posts(fake_slack) -> list:

@@ -15,7 +15,6 @@ from bot.services.people import zone_of
 from bot.services.routing import plan_routing, zone
 from db import routing_queries as rq
 from db.models import (
-    HelpRequest,
     Offer,
     SlackUser,
     Suggestion,
@@ -30,6 +29,7 @@ from tests.support import (
     direct_ask,
     dms_to,
     find_message,
+    requests,
     review_of,
     send,
     submit_and_post,
@@ -47,11 +47,6 @@ def helpers(helpers, databases, session, clock):
     person(session, "UROBOT", at=clock(), topics=[databases], is_bot=True)
     person(session, ASKER_ID, at=clock(), topics=[databases])
     session.commit()
-
-
-def requests(session):
-    session.expire_all()
-    return list(session.scalars(select(HelpRequest).order_by(HelpRequest.id)))
 
 
 def test_with_no_one_to_suggest_a_request_goes_to_its_topic_channel(
