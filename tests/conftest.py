@@ -1,4 +1,5 @@
-"""Shared fixtures: a migrated database per run, a savepoint per test, the app in process."""
+"""Shared fixtures: a migrated database per run, a savepoint per test, the app in process, and
+the scene most flow tests start from (a databases topic, people glad to help, a posted request)."""
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -11,15 +12,28 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings, load_settings
+from bot.domain.requests import RequestStatus
 from bot.slack.app import build_app, build_deps
 from bot.slack.client import default_retry_handlers
 from bot.slack.deps import Deps
 from db.engine import create_db_engine
 from db.migrate import upgrade
+from db.models import HelpRequest, Topic
+from tests import factories
 from tests.slack_stand_in.driver import SlackDriver
 from tests.slack_stand_in.fake_slack import FakeSlack
-from tests.slack_stand_in.pytest_plugin import ASKER_ID, BOT_TOKEN
-from tests.support import SIGNING_SECRET, FakeClock, scratch_database, settings_env
+from tests.slack_stand_in.pytest_plugin import ASKER_ID, BOT_TOKEN, HELP_CHANNEL_ID
+from tests.support import (
+    NO_OFFERS,
+    SIGNING_SECRET,
+    FakeClock,
+    ask_form,
+    post_of,
+    scratch_database,
+    settings_env,
+    shown,
+    the_request,
+)
 
 
 @pytest.fixture(scope="session")
@@ -107,3 +121,35 @@ def open_ask_modal(driver: SlackDriver, fake_slack: FakeSlack) -> Callable[..., 
         return list(fake_slack.views.values())[-1]
 
     return run
+
+
+@pytest.fixture
+def databases(session: Session, clock: FakeClock) -> Topic:
+    """The Databases topic, with its own channel."""
+    return factories.topic(session, at=clock())
+
+
+@pytest.fixture
+def helpers(session: Session, clock: FakeClock, databases: Topic) -> None:
+    """Six people glad to help with databases, UDB1 to UDB6: five are asked directly, one is in
+    reserve."""
+    for n in range(1, 7):
+        factories.person(session, f"UDB{n}", at=clock(), topics=[databases])
+    session.commit()
+
+
+@pytest.fixture
+def posted(
+    open_ask_modal: Callable[..., dict],
+    driver: SlackDriver,
+    fake_slack: FakeSlack,
+    session: Session,
+    clock: FakeClock,
+) -> HelpRequest:
+    """A SMART request with a needed-by, posted straight to the help channel."""
+    response = driver.view_submission(open_ask_modal(), ask_form(clock), user_id=ASKER_ID)
+    assert response.body == ""
+    request = the_request(session)
+    assert (request.status, request.posted_channel) == (RequestStatus.OPEN, HELP_CHANNEL_ID)
+    assert NO_OFFERS in shown(post_of(fake_slack, request))
+    return request

@@ -18,7 +18,7 @@ from tests.slack_stand_in.pytest_plugin import (
     PRIVATE_CHANNEL_ID,
     TEAM_ID,
 )
-from tests.support import find_message, submit_and_post
+from tests.support import find_message, requests, submit_and_post
 
 WHAT = (
     "Could someone review the retry logic in billing-sync PR #412: "
@@ -36,10 +36,6 @@ def answers(clock, **changes):
     }
     values.update(changes)
     return {key: value for key, value in values.items() if value is not None}
-
-
-def stored(session) -> list[HelpRequest]:
-    return list(session.scalars(select(HelpRequest).order_by(HelpRequest.id)))
 
 
 def message_text(call) -> str:
@@ -115,7 +111,7 @@ def test_valid_submission_is_stored_posted_and_confirmed(
     ):
         assert part in shown
 
-    (request,) = stored(session)
+    (request,) = requests(session)
     assert (request.team_id, request.asker_id) == (TEAM_ID, ASKER_ID)
     assert request.what == WHAT
     assert request.why == "It's the last blocker before Thursday's release to customers"
@@ -141,7 +137,7 @@ def test_the_asker_chooses_the_channel(open_ask_modal, driver, fake_slack, sessi
         view, answers(clock, **{ids.CHANNEL_INPUT: GENERAL_CHANNEL_ID}), user_id=ASKER_ID
     )
     find_message(fake_slack, GENERAL_CHANNEL_ID, "is asking for help")
-    assert stored(session)[0].posted_channel == GENERAL_CHANNEL_ID
+    assert requests(session)[0].posted_channel == GENERAL_CHANNEL_ID
 
 
 def test_optional_fields_can_be_left_empty(open_ask_modal, driver, fake_slack, session, clock):
@@ -153,7 +149,7 @@ def test_optional_fields_can_be_left_empty(open_ask_modal, driver, fake_slack, s
         answers(clock, **{ids.WHY_INPUT: None, ids.NEEDED_BY_INPUT: None}),
         ASKER_ID,
     )
-    (request,) = stored(session)
+    (request,) = requests(session)
     assert (request.why, request.needed_by) == ("", None)
     _, message = find_message(fake_slack, HELP_CHANNEL_ID, "is asking for help")
     assert "No deadline" in json.dumps(message["blocks"])
@@ -209,7 +205,7 @@ def test_invalid_fields_come_back_as_modal_errors(
     assert list(body["errors"]) == [block]
     assert fragment in body["errors"][block]
     assert fake_slack.calls_to("chat.postMessage") == []
-    assert stored(session) == []
+    assert requests(session) == []
 
 
 @pytest.mark.parametrize(
@@ -228,7 +224,7 @@ def test_over_long_text_is_refused_even_past_the_clients_max_length(
     response = driver.view_submission(view, answers(clock, **changes), user_id=ASKER_ID)
     assert fragment in response.json()["errors"][block]
     assert fake_slack.calls_to("chat.postMessage") == []
-    assert stored(session) == []
+    assert requests(session) == []
 
 
 def test_needed_by_in_the_past_is_a_modal_error(open_ask_modal, driver, fake_slack, session, clock):
@@ -241,7 +237,7 @@ def test_needed_by_in_the_past_is_a_modal_error(open_ask_modal, driver, fake_sla
         ids.NEEDED_BY_BLOCK: "That time has already passed: pick a time later than now."
     }
     assert fake_slack.calls_to("chat.postMessage") == []
-    assert stored(session) == []
+    assert requests(session) == []
 
 
 def test_a_malformed_state_reads_as_missing_fields(open_ask_modal, driver, fake_slack, session):
@@ -249,7 +245,7 @@ def test_a_malformed_state_reads_as_missing_fields(open_ask_modal, driver, fake_
     view["blocks"] = []  # the driver then sends an empty state, as a mangled payload would
     response = driver.view_submission(view, {}, user_id=ASKER_ID)
     assert set(response.json()["errors"]) == {ids.WHAT_BLOCK, ids.KIND_BLOCK, ids.SIZE_BLOCK}
-    assert stored(session) == []
+    assert requests(session) == []
 
 
 # Slack refuses the post: the request is kept, the asker told, and can post it again
@@ -268,7 +264,7 @@ def test_a_refused_post_is_kept_and_explained(
     view = open_ask_modal()
     driver.view_submission(view, answers(clock, **{ids.CHANNEL_INPUT: channel}), user_id=ASKER_ID)
 
-    (request,) = stored(session)
+    (request,) = requests(session)
     assert request.delivery == Delivery.FAILED
     assert request.delivery_error == error
     assert request.posted_ts is None
@@ -286,7 +282,7 @@ def test_deleted_channel(open_ask_modal, driver, fake_slack, session, clock) -> 
     fake_slack.fail("chat.postMessage", "channel_not_found")
     view = open_ask_modal()
     driver.view_submission(view, answers(clock), user_id=ASKER_ID)
-    assert stored(session)[0].delivery_error == "channel_not_found"
+    assert requests(session)[0].delivery_error == "channel_not_found"
     _, notice = find_message(
         fake_slack, fake_slack.dm_channel_id(ASKER_ID), "couldn't send your request"
     )
@@ -304,7 +300,7 @@ def test_try_again_after_inviting_posts_once_and_updates_the_notice(
     )
     dm_channel = fake_slack.dm_channel_id(ASKER_ID)
     notice_ts, notice = find_message(fake_slack, dm_channel, "couldn't send your request")
-    request_id = str(stored(session)[0].id)
+    request_id = str(requests(session)[0].id)
 
     fake_slack.add_channel(PRIVATE_CHANNEL_ID, name="secret", is_private=True, is_member=True)
     clock.advance(minutes=3)
@@ -325,7 +321,7 @@ def test_try_again_after_inviting_posts_once_and_updates_the_notice(
     assert sum(1 for c in posts if c.http_status == 200) == 2  # the refused one, then one success
     find_message(fake_slack, PRIVATE_CHANNEL_ID, "is asking for help")
     session.expire_all()
-    (request,) = stored(session)
+    (request,) = requests(session)
     assert request.delivery == Delivery.POSTED
     assert request.posted_channel == PRIVATE_CHANNEL_ID
     assert request.posted_at == clock()
@@ -347,13 +343,13 @@ def test_post_in_the_help_channel_instead(open_ask_modal, driver, fake_slack, se
     driver.block_action(
         ids.POST_TO_HELP_CHANNEL,
         user_id=ASKER_ID,
-        value=str(stored(session)[0].id),
+        value=str(requests(session)[0].id),
         message={**notice, "ts": ts},
         channel_id=dm_channel,
     )
     find_message(fake_slack, HELP_CHANNEL_ID, "is asking for help")
     session.expire_all()
-    request = stored(session)[0]
+    request = requests(session)[0]
     assert (request.destination_channel, request.posted_channel) == (HELP_CHANNEL_ID,) * 2
 
 
@@ -365,14 +361,14 @@ def test_only_the_asker_can_post_it_again(open_ask_modal, driver, fake_slack, se
     driver.block_action(
         ids.POST_TO_HELP_CHANNEL,
         user_id=HELPER_1_ID,
-        value=str(stored(session)[0].id),
+        value=str(requests(session)[0].id),
         channel_id=fake_slack.dm_channel_id(HELPER_1_ID),
     )
     (ephemeral,) = fake_slack.calls_to("chat.postEphemeral")
     assert ephemeral.args["user"] == HELPER_1_ID
     assert ephemeral.args["text"] == "Only the person who asked can change this request."
     session.expire_all()
-    assert stored(session)[0].delivery == Delivery.FAILED
+    assert requests(session)[0].delivery == Delivery.FAILED
     assert not [
         c for c in fake_slack.calls_to("chat.postMessage") if c.args["channel"] == HELP_CHANNEL_ID
     ]
@@ -403,7 +399,7 @@ def test_a_rate_limited_post_is_retried_after_retry_after(
     statuses = [c.http_status for c in fake_slack.calls_to("chat.postMessage")]
     assert statuses[:2] == [429, 200]
     assert len(fake_slack.calls_to("chat.postMessage")) == 3  # the post, its retry, the DM
-    assert stored(session)[0].delivery == Delivery.POSTED
+    assert requests(session)[0].delivery == Delivery.POSTED
 
 
 @pytest.mark.parametrize("status", [500, 503])
@@ -413,7 +409,7 @@ def test_a_server_error_is_retried(open_ask_modal, driver, fake_slack, session, 
     driver.view_submission(view, answers(clock), user_id=ASKER_ID)
     statuses = [c.http_status for c in fake_slack.calls_to("chat.postMessage")]
     assert statuses[:3] == [status, status, 200]
-    assert stored(session)[0].delivery == Delivery.POSTED
+    assert requests(session)[0].delivery == Delivery.POSTED
 
 
 def test_slack_down_after_retries_keeps_the_request(
@@ -422,7 +418,7 @@ def test_slack_down_after_retries_keeps_the_request(
     fake_slack.server_error("chat.postMessage", status=503, times=3)
     view = open_ask_modal()
     driver.view_submission(view, answers(clock), user_id=ASKER_ID)
-    (request,) = stored(session)
+    (request,) = requests(session)
     assert request.delivery == Delivery.FAILED
     assert request.delivery_error == "http_503"
     _, notice = find_message(

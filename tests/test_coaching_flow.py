@@ -6,13 +6,11 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
 
 from bot.domain.requests import Delivery, RequestStatus
 from bot.slack.blocks import ids
-from db.models import HelpRequest
 from tests.slack_stand_in.pytest_plugin import ASKER_ID, HELP_CHANNEL_ID, HELPER_1_ID
-from tests.support import find_message
+from tests.support import find_message, requests
 
 SMART = {
     ids.WHAT_INPUT: "Could someone review the retry logic in billing-sync PR #412: is backing "
@@ -30,11 +28,6 @@ VAGUE = {
 
 def smart(clock, **changes):
     return {**SMART, ids.NEEDED_BY_INPUT: int((clock() + timedelta(days=1)).timestamp()), **changes}
-
-
-def requests(session) -> list[HelpRequest]:
-    session.expire_all()
-    return list(session.scalars(select(HelpRequest).order_by(HelpRequest.id)))
 
 
 def channel_posts(fake_slack) -> list:
@@ -236,7 +229,8 @@ def test_the_shortcut_works_where_no_link_can_be_had(driver, fake_slack) -> None
 
 
 @pytest.fixture
-def posted(open_ask_modal, driver, fake_slack, session, clock):
+def posted_message(open_ask_modal, driver, fake_slack, session, clock):
+    """A SMART request posted in the help channel: (request, ts, the message as posted)."""
     driver.view_submission(open_ask_modal(), smart(clock), user_id=ASKER_ID)
     ts, message = find_message(fake_slack, HELP_CHANNEL_ID, "is asking for help")
     return requests(session)[0], ts, message
@@ -252,8 +246,10 @@ def use_menu(driver, user_id, choice, request_id, ts, message):
     )
 
 
-def test_the_asker_edits_the_request_in_place(posted, driver, fake_slack, session, clock) -> None:
-    request, ts, message = posted
+def test_the_asker_edits_the_request_in_place(
+    posted_message, driver, fake_slack, session, clock
+) -> None:
+    request, ts, message = posted_message
     use_menu(driver, ASKER_ID, ids.MENU_EDIT, request.id, ts, message)
     form = list(fake_slack.views.values())[-1]
     assert form["callback_id"] == ids.ASK_EDIT
@@ -269,8 +265,8 @@ def test_the_asker_edits_the_request_in_place(posted, driver, fake_slack, sessio
     assert len(channel_posts(fake_slack)) == 1  # edited, not posted again
 
 
-def test_the_asker_withdraws_the_request(posted, driver, fake_slack, session) -> None:
-    request, ts, message = posted
+def test_the_asker_withdraws_the_request(posted_message, driver, fake_slack, session) -> None:
+    request, ts, message = posted_message
     use_menu(driver, ASKER_ID, ids.MENU_WITHDRAW, request.id, ts, message)
     assert requests(session)[0].status == RequestStatus.WITHDRAWN
     shown = fake_slack.messages[(HELP_CHANNEL_ID, ts)]
@@ -283,8 +279,8 @@ def test_the_asker_withdraws_the_request(posted, driver, fake_slack, session) ->
 
 
 @pytest.mark.parametrize("choice", [ids.MENU_EDIT, ids.MENU_WITHDRAW])
-def test_only_the_asker_can_change_it(posted, driver, fake_slack, session, choice) -> None:
-    request, ts, message = posted
+def test_only_the_asker_can_change_it(posted_message, driver, fake_slack, session, choice) -> None:
+    request, ts, message = posted_message
     use_menu(driver, HELPER_1_ID, choice, request.id, ts, message)
     (ephemeral,) = fake_slack.calls_to("chat.postEphemeral")
     assert ephemeral.args["user"] == HELPER_1_ID
@@ -390,6 +386,13 @@ SENSITIVE = {
 }
 
 
+def sensitive_review(open_ask_modal, driver, fake_slack, clock) -> dict:
+    """The review after the asker submits a sensitive request."""
+    view = open_ask_modal()
+    response = driver.view_submission(view, smart(clock, **SENSITIVE), user_id=ASKER_ID)
+    return review(fake_slack, view, response)
+
+
 class TestSensitive:
     @pytest.fixture
     def settings_overrides(self):
@@ -398,12 +401,7 @@ class TestSensitive:
     def test_the_review_offers_a_private_route_and_support(
         self, open_ask_modal, driver, fake_slack, session, clock
     ) -> None:
-        view = open_ask_modal()
-        shown = review(
-            fake_slack,
-            view,
-            driver.view_submission(view, smart(clock, **SENSITIVE), user_id=ASKER_ID),
-        )
+        shown = sensitive_review(open_ask_modal, driver, fake_slack, clock)
         text = block_text(shown)
         assert "ask one person you trust, privately" in text
         assert "<https://eap.example.com|Employee Assistance Programme>" in text
@@ -428,22 +426,12 @@ class TestSensitive:
     def test_it_can_still_be_posted_to_the_channel(
         self, open_ask_modal, driver, fake_slack, clock
     ) -> None:
-        view = open_ask_modal()
-        shown = review(
-            fake_slack,
-            view,
-            driver.view_submission(view, smart(clock, **SENSITIVE), user_id=ASKER_ID),
-        )
+        shown = sensitive_review(open_ask_modal, driver, fake_slack, clock)
         driver.view_submission(shown, {}, user_id=ASKER_ID)
         assert len(channel_posts(fake_slack)) == 1
 
     def test_not_to_oneself(self, open_ask_modal, driver, fake_slack, session, clock) -> None:
-        view = open_ask_modal()
-        shown = review(
-            fake_slack,
-            view,
-            driver.view_submission(view, smart(clock, **SENSITIVE), user_id=ASKER_ID),
-        )
+        shown = sensitive_review(open_ask_modal, driver, fake_slack, clock)
         response = driver.view_submission(shown, {ids.PRIVATE_INPUT: ASKER_ID}, user_id=ASKER_ID)
         assert response.json()["errors"] == {
             ids.PRIVATE_BLOCK: "Choose someone other than yourself."

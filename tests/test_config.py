@@ -109,6 +109,7 @@ def test_bad_settings_name_the_variable(changes: dict[str, str], names: list[str
         assert name in message
 
 
+@pytest.mark.subprocess
 def test_the_app_stops_with_one_clear_sentence(tmp_path) -> None:
     env = {"PATH": "/usr/bin:/bin", "SLACK_BOT_TOKEN": "xoxb-1", "HELP_CHANNEL": "C0HELP"}
     result = subprocess.run(

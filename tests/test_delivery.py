@@ -6,38 +6,19 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.domain.requests import Delivery, HelpKind, RequestSize, RequestStatus
+from bot.domain.requests import Delivery
 from bot.scheduler import build_scheduler, resume_stalled_job
 from db import queries
 from db.engine import create_db_engine, create_session_factory
 from db.migrate import upgrade
 from db.models import HelpRequest
+from tests import factories
 from tests.slack_stand_in.pytest_plugin import ASKER_ID, HELP_CHANNEL_ID
 from tests.support import find_message, scratch_database
 
 
-def a_request(now, **changes) -> HelpRequest:
-    fields = {
-        "team_id": "T0001",
-        "asker_id": ASKER_ID,
-        "what": "Which dashboard shows the p99 of the checkout API?",
-        "why": "",
-        "help_kind": HelpKind.INFORMATION,
-        "size": RequestSize.QUICK,
-        "needed_by": None,
-        "destination_channel": HELP_CHANNEL_ID,
-        "status": RequestStatus.OPEN,
-        "delivery": Delivery.PENDING,
-        "created_at": now,
-        "updated_at": now,
-    }
-    fields.update(changes)
-    return HelpRequest(**fields)
-
-
 def test_a_claim_is_taken_once(session, clock) -> None:
-    request = a_request(clock())
-    session.add(request)
+    request = factories.help_request(session, at=clock(), delivery=Delivery.PENDING)
     session.commit()
     now, stale = clock(), clock() - timedelta(minutes=5)
     assert queries.claim_delivery(session, request.id, ASKER_ID, now, stale)
@@ -59,8 +40,7 @@ def test_concurrent_claims_let_exactly_one_through(real_sessions, clock) -> None
     with real_sessions() as session:
         ids = []
         for _ in range(20):
-            request = a_request(clock())
-            session.add(request)
+            request = factories.help_request(session, at=clock(), delivery=Delivery.PENDING)
             session.commit()
             ids.append(request.id)
 
@@ -89,14 +69,16 @@ def test_concurrent_claims_let_exactly_one_through(real_sessions, clock) -> None
         assert sorted(wins) == [False, True]
 
 
+def posting(session, clock, claimed_ago) -> HelpRequest:
+    """A request whose post was claimed `claimed_ago` and has not finished."""
+    return factories.help_request(
+        session, at=clock(), delivery=Delivery.POSTING, delivery_claimed_at=clock() - claimed_ago
+    )
+
+
 def test_a_stalled_post_is_finished_by_the_job(deps, session, fake_slack, clock) -> None:
-    stalled = a_request(
-        clock(), delivery=Delivery.POSTING, delivery_claimed_at=clock() - timedelta(minutes=10)
-    )
-    live = a_request(
-        clock(), delivery=Delivery.POSTING, delivery_claimed_at=clock() - timedelta(minutes=1)
-    )
-    session.add_all([stalled, live])
+    stalled = posting(session, clock, claimed_ago=timedelta(minutes=10))
+    live = posting(session, clock, claimed_ago=timedelta(minutes=1))
     session.commit()
 
     resume_stalled_job(deps)
@@ -112,10 +94,7 @@ def test_a_stalled_post_is_finished_by_the_job(deps, session, fake_slack, clock)
 
 
 def test_the_job_leaves_a_refused_post_for_the_asker(deps, session, fake_slack, clock) -> None:
-    stalled = a_request(
-        clock(), delivery=Delivery.POSTING, delivery_claimed_at=clock() - timedelta(minutes=10)
-    )
-    session.add(stalled)
+    stalled = posting(session, clock, claimed_ago=timedelta(minutes=10))
     session.commit()
     fake_slack.fail("chat.postMessage", "channel_not_found")
 
@@ -136,11 +115,9 @@ def test_the_scheduler_runs_the_job_every_minute(deps) -> None:
 
 
 def test_requests_by_asker_newest_first(session, clock) -> None:
-    first = a_request(clock())
-    session.add(first)
+    first = factories.help_request(session, at=clock(), delivery=Delivery.PENDING)
     clock.advance(minutes=1)
-    second = a_request(clock())
-    session.add(second)
+    second = factories.help_request(session, at=clock(), delivery=Delivery.PENDING)
     session.commit()
     assert [r.id for r in queries.requests_by_asker(session, "T0001", ASKER_ID)] == [
         second.id,

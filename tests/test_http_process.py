@@ -25,6 +25,8 @@ from tests.slack_stand_in.driver import SlackDriver
 from tests.slack_stand_in.pytest_plugin import ASKER_ID, HELP_CHANNEL_ID
 from tests.support import REPO, SIGNING_SECRET, find_message, scratch_database, settings_env
 
+pytestmark = pytest.mark.subprocess
+
 
 @dataclass
 class RunningApp:

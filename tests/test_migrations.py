@@ -45,6 +45,7 @@ def test_upgrade_is_idempotent(empty_engine) -> None:
         assert MigrationContext.configure(connection).get_current_revision() is not None
 
 
+@pytest.mark.subprocess
 def test_the_operators_command_migrates_alone(tmp_path) -> None:
     with scratch_database(tmp_path) as url:
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DATABASE_URL": url}

@@ -14,7 +14,7 @@ from bot.slack.blocks import ids
 from db import outbox_queries as oq
 from db.models import PersonPrefs, WorkspaceSettings
 from tests.slack_stand_in.pytest_plugin import ADMIN_ID, ASKER_ID, TEAM_ID
-from tests.test_profiles_home import headers, home_of, opened, text_of
+from tests.support import headers, home_of, opened, text_of
 
 
 def sent(session, deps, fake_slack, clock, kind: str, user_id: str = ASKER_ID) -> tuple[str, dict]:

@@ -16,7 +16,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -29,7 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
 from bot.domain.offers import EventKind, OfferStatus
-from bot.domain.requests import HelpKind, RequestSize, RequestStatus
+from bot.domain.requests import RequestStatus
 from bot.slack.app import build_app, build_deps
 from bot.slack.blocks import ids
 from db import offer_queries as rq
@@ -43,16 +42,12 @@ from tests.slack_stand_in.pytest_plugin import (
     HELPER_1_ID,
     HELPER_2_ID,
 )
-from tests.support import SIGNING_SECRET, FakeClock, scratch_database
+from tests.support import SIGNING_SECRET, FakeClock, ask_form, scratch_database
 from tests.support import submit_and_post as submit_ask
 
 THREADS = 8
 # Generous: a thread that waits this long is stuck, not slow.
 JOIN_TIMEOUT_S = 30.0
-WHAT = (
-    "Could someone review the retry logic in billing-sync PR #412: "
-    "is backing off per customer enough?"
-)
 # Eight people who are not in the stand-in's seeded workspace; added per test (reset drops them).
 CROWD = tuple(f"UCROWD{n:02d}" for n in range(THREADS))
 
@@ -225,14 +220,7 @@ def post_request(live: Live, clock: FakeClock) -> Posted:
     assert driver.slash_command("/ask", "", user_id=ASKER_ID).status == 200
     live.fake.wait_for("views.open", count=before + 1)
     view = list(live.fake.views.values())[-1]
-    values = {
-        ids.WHAT_INPUT: WHAT,
-        ids.WHY_INPUT: "It's the last blocker before Thursday's release to customers",
-        ids.KIND_INPUT: HelpKind.FEEDBACK.value,
-        ids.SIZE_INPUT: RequestSize.HALF_HOUR.value,
-        ids.NEEDED_BY_INPUT: int((clock() + timedelta(days=1)).timestamp()),
-    }
-    submit_ask(driver, live.fake, view, values, ASKER_ID)
+    submit_ask(driver, live.fake, view, ask_form(clock), ASKER_ID)
     with live.sessions() as session:
         request = session.scalars(
             select(HelpRequest)

@@ -1,19 +1,19 @@
 """Helper profiles, App Home, the topics admins keep, and the Slack user cache kept by events:
 all through signed requests and the fake Slack."""
 
-import json
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from bot.domain.requests import Delivery, HelpKind, RequestSize, RequestStatus
+from bot.domain.requests import Delivery, RequestStatus
 from bot.domain.routing import lookup_keys, skill_stem, terms
 from bot.services.people import PROFILE_TTL
 from bot.services.profiles import TopicInfo
 from bot.slack.blocks import ids
 from bot.slack.blocks.profile import topic_delete_modal, topic_modal
 from db.models import HelperProfile, HelperSkill, HelperTopic, HelpRequest, SlackUser, Topic
+from tests import factories
 from tests.slack_stand_in.pytest_plugin import (
     ADMIN_ID,
     ASKER_ID,
@@ -23,6 +23,7 @@ from tests.slack_stand_in.pytest_plugin import (
     HELPER_2_ID,
     TEAM_ID,
 )
+from tests.support import headers, home_of, open_home, opened, published, text_of
 
 NOT_ADMIN = "Only workspace admins can change topics."
 # HELPER_2 keeps topics by the app's settings alone; ADMIN_ID is a Slack workspace admin.
@@ -37,60 +38,8 @@ def settings_overrides():
 # --- helpers --------------------------------------------------------------------------------------
 
 
-def open_home(driver, user_id, *, tab="home", retry_num=None, event_id=None):
-    # Shaped as Slack sends it (java_json_logs/events/AppHomeOpenedPayload.json).
-    response = driver.event(
-        {
-            "type": "app_home_opened",
-            "user": user_id,
-            "channel": "D0APPHOME",
-            "tab": tab,
-        },
-        retry_num=retry_num,
-        event_id=event_id,
-    )
-    assert response.status == 200
-    return response
-
-
-def published(fake_slack, user_id) -> list[dict]:
-    return [
-        c.args["view"] for c in fake_slack.calls_to("views.publish") if c.args["user_id"] == user_id
-    ]
-
-
-def home_of(driver, fake_slack, user_id) -> dict:
-    open_home(driver, user_id)
-    views = published(fake_slack, user_id)
-    assert views, f"no Home published for {user_id}"
-    return views[-1]
-
-
-def text_of(view) -> str:
-    return json.dumps(view["blocks"], ensure_ascii=False)
-
-
-def headers(view) -> list[str]:
-    return [b["text"]["text"] for b in view["blocks"] if b["type"] == "header"]
-
-
-def opened(fake_slack, callback_id) -> dict:
-    """The last modal opened with this callback id, as Slack holds it (with its view id)."""
-    found = [v for v in fake_slack.views.values() if v["callback_id"] == callback_id]
-    assert found, f"no {callback_id} modal was opened"
-    return found[-1]
-
-
 def add_topic(session, clock, name="Billing", keywords="invoice,refund", channel=HELP_CHANNEL_ID):
-    topic = Topic(
-        team_id=TEAM_ID,
-        name=name,
-        keywords=keywords,
-        channel_id=channel,
-        created_at=clock(),
-        updated_at=clock(),
-    )
-    session.add(topic)
+    topic = factories.topic(session, at=clock(), name=name, keywords=keywords, channel_id=channel)
     session.commit()
     return topic
 
@@ -167,21 +116,7 @@ def test_home_lists_the_last_five_requests_with_their_status(
 ) -> None:
     def request(what, minutes, status=RequestStatus.OPEN, delivery=Delivery.POSTED):
         at = clock() - timedelta(minutes=minutes)
-        session.add(
-            HelpRequest(
-                team_id=TEAM_ID,
-                asker_id=ASKER_ID,
-                what=what,
-                why="",
-                help_kind=HelpKind.FEEDBACK,
-                size=RequestSize.HALF_HOUR,
-                destination_channel=HELP_CHANNEL_ID,
-                status=status,
-                delivery=delivery,
-                created_at=at,
-                updated_at=at,
-            )
-        )
+        factories.help_request(session, at=at, what=what, status=status, delivery=delivery)
 
     request("oldest ask", 60)
     for n in range(1, 4):
@@ -295,15 +230,9 @@ def test_saving_again_replaces_topics_and_skills(driver, fake_slack, session, cl
 def test_a_crafted_topic_of_another_workspace_is_not_stored(
     driver, fake_slack, session, clock
 ) -> None:
-    elsewhere = Topic(
-        team_id="T0OTHER",
-        name="Secret",
-        keywords="",
-        channel_id="C0OTHER",
-        created_at=clock(),
-        updated_at=clock(),
+    elsewhere = factories.topic(
+        session, at=clock(), team_id="T0OTHER", name="Secret", keywords="", channel_id="C0OTHER"
     )
-    session.add(elsewhere)
     session.commit()
     add_topic(session, clock)
     driver.slash_command("/ask", "profile", user_id=HELPER_1_ID)
@@ -422,31 +351,13 @@ def test_a_slack_admin_adds_edits_and_deletes_topics(driver, fake_slack, session
     assert (topic.name, topic.channel_id) == ("billing", GENERAL_CHANNEL_ID)  # its own name is fine
 
     # Delete, after a confirmation: helpers lose the topic, requests keep their place.
-    session.add(
-        HelperProfile(
-            team_id=TEAM_ID,
-            user_id=HELPER_1_ID,
-            weekly_capacity=3,
-            paused=False,
-            updated_at=clock(),
-        )
-    )
-    session.add(HelperTopic(team_id=TEAM_ID, user_id=HELPER_1_ID, topic_id=topic.id))
-    session.add(
-        HelpRequest(
-            team_id=TEAM_ID,
-            asker_id=ASKER_ID,
-            what="refund question",
-            why="",
-            help_kind=HelpKind.FEEDBACK,
-            size=RequestSize.HALF_HOUR,
-            destination_channel=GENERAL_CHANNEL_ID,
-            topic_id=topic.id,
-            status=RequestStatus.OPEN,
-            delivery=Delivery.POSTED,
-            created_at=clock(),
-            updated_at=clock(),
-        )
+    factories.helper_profile(session, HELPER_1_ID, at=clock(), topics=[topic])
+    factories.help_request(
+        session,
+        at=clock(),
+        what="refund question",
+        destination_channel=GENERAL_CHANNEL_ID,
+        topic_id=topic.id,
     )
     session.commit()
     home = published(fake_slack, ADMIN_ID)[-1]
@@ -657,51 +568,15 @@ def test_many_topics_keep_home_and_the_form_within_slacks_limits(
 
 
 def test_home_shows_offers_and_the_give_and_ask_balance(driver, fake_slack, session, clock) -> None:
-    from bot.domain.offers import OfferSource, OfferStatus
-    from db.models import Offer, Thanks
+    from bot.domain.offers import OfferStatus
 
-    def request(what: str, status: RequestStatus, asker: str) -> HelpRequest:
-        row = HelpRequest(
-            team_id=TEAM_ID,
-            asker_id=asker,
-            what=what,
-            why="",
-            help_kind=HelpKind.FEEDBACK,
-            size=RequestSize.QUICK,
-            destination_channel=HELP_CHANNEL_ID,
-            status=status,
-            delivery=Delivery.POSTED,
-            created_at=clock(),
-            updated_at=clock(),
-        )
-        session.add(row)
-        session.flush()
-        return row
-
-    resolved = request("review my slides", RequestStatus.RESOLVED, ASKER_ID)
-    waiting = request("pair on the flaky test", RequestStatus.OPEN, ASKER_ID)
-    for req, status in ((resolved, OfferStatus.ACCEPTED), (waiting, OfferStatus.OFFERED)):
-        session.add(
-            Offer(
-                request_id=req.id,
-                team_id=TEAM_ID,
-                helper_id=HELPER_1_ID,
-                source=OfferSource.BUTTON,
-                status=status,
-                created_at=clock(),
-                updated_at=clock(),
-            )
-        )
-    session.add(
-        Thanks(
-            request_id=resolved.id,
-            team_id=TEAM_ID,
-            from_id=ASKER_ID,
-            to_id=HELPER_1_ID,
-            note="thank you",
-            created_at=clock(),
-        )
+    resolved = factories.help_request(
+        session, at=clock(), what="review my slides", status=RequestStatus.RESOLVED
     )
+    waiting = factories.help_request(session, at=clock(), what="pair on the flaky test")
+    for req, status in ((resolved, OfferStatus.ACCEPTED), (waiting, OfferStatus.OFFERED)):
+        factories.offer(session, req, HELPER_1_ID, at=clock(), status=status)
+    factories.thanks(session, resolved, HELPER_1_ID, at=clock(), note="thank you")
     session.commit()
 
     helper = text_of(home_of(driver, fake_slack, HELPER_1_ID))

@@ -9,121 +9,52 @@ from sqlalchemy import event, select
 
 from bot.domain.offers import OfferSource, OfferStatus, Route, SuggestionStatus
 from bot.domain.requests import HelpKind, RequestDraft, RequestSize, RequestStatus
-from bot.domain.routing import lookup_keys, skill_stem, terms
+from bot.domain.routing import lookup_keys, terms
 from bot.domain.worktime import zone_from
 from bot.scheduler import widen_job
 from bot.services.people import zone_of
 from bot.services.routing import plan_routing
 from db import routing_queries as rq
 from db.models import (
-    HelperProfile,
-    HelperSkill,
-    HelperTopic,
-    HelpRequest,
     Offer,
     SlackUser,
     Suggestion,
-    Topic,
 )
+from tests import factories
+from tests.factories import DATA_CHANNEL, person
 from tests.slack_stand_in.pytest_plugin import ASKER_ID, HELP_CHANNEL_ID, TEAM_ID
-from tests.support import find_message, submit_and_post
-
-DATA_CHANNEL = "C0DATA"
-WHAT = "Could someone review my postgres migration that adds an index to the orders table?"
-WHY = "It blocks Thursday's release to customers"
-
-
-def answers(clock, **changes):
-    return {
-        "what": WHAT,
-        "why": WHY,
-        "kind": HelpKind.FEEDBACK.value,
-        "size": RequestSize.HALF_HOUR.value,
-        "needed_by": int((clock() + timedelta(days=2)).timestamp()),
-        **changes,
-    }
-
-
-def person(session, clock, user_id, *, topics=(), skills=(), capacity=3, paused=False, **user):
-    session.add(
-        SlackUser(
-            team_id=TEAM_ID,
-            user_id=user_id,
-            real_name=user_id.title(),
-            tz=user.get("tz", "Europe/London"),
-            tz_offset=0,
-            is_bot=user.get("is_bot", False),
-            is_deleted=user.get("is_deleted", False),
-            is_admin=False,
-            is_owner=False,
-            fetched_at=clock(),
-        )
-    )
-    session.add(
-        HelperProfile(
-            team_id=TEAM_ID,
-            user_id=user_id,
-            weekly_capacity=capacity,
-            paused=paused,
-            updated_at=clock(),
-        )
-    )
-    for topic in topics:
-        session.add(HelperTopic(team_id=TEAM_ID, user_id=user_id, topic_id=topic.id))
-    for skill in skills:
-        session.add(
-            HelperSkill(team_id=TEAM_ID, user_id=user_id, skill=skill, stem=skill_stem(skill))
-        )
+from tests.support import (
+    WHAT,
+    WHY,
+    ask_form,
+    direct_ask,
+    dms_to,
+    find_message,
+    requests,
+    review_of,
+    send,
+    submit_and_post,
+)
 
 
 @pytest.fixture
-def databases(session, clock):
-    topic = Topic(
-        team_id=TEAM_ID,
-        name="Databases",
-        keywords="postgres,sql,index,migration",
-        channel_id=DATA_CHANNEL,
-        created_at=clock(),
-        updated_at=clock(),
-    )
-    session.add(topic)
-    session.flush()
-    return topic
-
-
-@pytest.fixture
-def helpers(session, clock, databases):
-    """Six people who could help, and four who must never be suggested."""
-    for n in range(1, 7):
-        person(session, clock, f"UDB{n}", topics=[databases], skills=["postgres"] if n == 1 else [])
-    person(session, clock, "UPAUSED", topics=[databases], paused=True)
-    person(session, clock, "UFULL", topics=[databases], capacity=0)
-    person(session, clock, "UGONE", topics=[databases], is_deleted=True)
-    person(session, clock, "UROBOT", topics=[databases], is_bot=True)
-    person(session, clock, ASKER_ID, topics=[databases])
+def helpers(helpers, databases, session, clock):
+    """The six glad to help with databases, UDB1 also knowing postgres, and five who must never
+    be suggested: paused, full, gone, a bot, and the asker."""
+    factories.add_skills(session, "UDB1", "postgres")
+    person(session, "UPAUSED", at=clock(), topics=[databases], paused=True)
+    person(session, "UFULL", at=clock(), topics=[databases], capacity=0)
+    person(session, "UGONE", at=clock(), topics=[databases], is_deleted=True)
+    person(session, "UROBOT", at=clock(), topics=[databases], is_bot=True)
+    person(session, ASKER_ID, at=clock(), topics=[databases])
     session.commit()
-
-
-def requests(session):
-    session.expire_all()
-    return list(session.scalars(select(HelpRequest).order_by(HelpRequest.id)))
-
-
-def review_of(fake_slack, view, response):
-    body = response.json()
-    assert body["response_action"] == "update", body
-    return fake_slack.apply_view_response(view["id"], body)
-
-
-def dms_to(fake_slack, user_id):
-    return [c for c in fake_slack.calls_to("chat.postMessage") if c.args["channel"] == user_id]
 
 
 def test_with_no_one_to_suggest_a_request_goes_to_its_topic_channel(
     databases, open_ask_modal, driver, fake_slack, session, clock
 ) -> None:
     session.commit()
-    response = driver.view_submission(open_ask_modal(), answers(clock), user_id=ASKER_ID)
+    response = driver.view_submission(open_ask_modal(), ask_form(clock), user_id=ASKER_ID)
     assert response.body == ""
     find_message(fake_slack, DATA_CHANNEL, "is asking for help")
     (request,) = requests(session)
@@ -135,13 +66,13 @@ def test_the_askers_own_choice_of_channel_wins(
 ) -> None:
     session.commit()
     driver.view_submission(
-        open_ask_modal(), answers(clock, channel=HELP_CHANNEL_ID), user_id=ASKER_ID
+        open_ask_modal(), ask_form(clock, channel=HELP_CHANNEL_ID), user_id=ASKER_ID
     )
     find_message(fake_slack, HELP_CHANNEL_ID, "is asking for help")
 
 
 def test_nothing_matches_so_the_help_channel(open_ask_modal, driver, fake_slack, clock) -> None:
-    driver.view_submission(open_ask_modal(), answers(clock), user_id=ASKER_ID)
+    driver.view_submission(open_ask_modal(), ask_form(clock), user_id=ASKER_ID)
     find_message(fake_slack, HELP_CHANNEL_ID, "is asking for help")
 
 
@@ -150,7 +81,7 @@ def test_the_review_suggests_helpers_with_reasons_and_never_the_wrong_people(
 ) -> None:
     view = open_ask_modal()
     shown = review_of(
-        fake_slack, view, driver.view_submission(view, answers(clock), user_id=ASKER_ID)
+        fake_slack, view, driver.view_submission(view, ask_form(clock), user_id=ASKER_ID)
     )
 
     text = json.dumps(shown["blocks"])
@@ -166,13 +97,6 @@ def test_the_review_suggests_helpers_with_reasons_and_never_the_wrong_people(
     assert {r.status for r in rows} == {SuggestionStatus.SUGGESTED}
     assert all(r.request_id == draft.id for r in rows)
     assert fake_slack.calls_to("chat.postMessage") == []  # nothing sent while reviewing
-
-
-def send(fake_slack, driver, view, clock, route):
-    shown = review_of(
-        fake_slack, view, driver.view_submission(view, answers(clock), user_id=ASKER_ID)
-    )
-    driver.view_submission(shown, {"route": route.value}, user_id=ASKER_ID)
 
 
 def test_asking_directly_dms_each_suggested_helper_and_not_the_channel(
@@ -208,12 +132,6 @@ def test_both_posts_and_asks(helpers, open_ask_modal, driver, fake_slack, sessio
     send(fake_slack, driver, open_ask_modal(), clock, Route.BOTH)
     find_message(fake_slack, DATA_CHANNEL, "is asking for help")
     assert len(dms_to(fake_slack, "UDB1")) == 1
-
-
-def direct_ask(fake_slack, helper):
-    """The direct ask as the helper received it: (ts, message)."""
-    dm_channel = fake_slack.dm_channel_id(helper)
-    return next((ts, m) for (c, ts), m in fake_slack.messages.items() if c == dm_channel)
 
 
 def click(driver, fake_slack, helper, action, asked=None):
@@ -335,32 +253,21 @@ def test_an_offer_stops_the_widening(
 
 
 def past_request(session, clock, what, helper):
-    request = HelpRequest(
-        team_id=TEAM_ID,
-        asker_id="USOMEONE",
-        what=what,
-        why="",
-        help_kind=HelpKind.INFORMATION,
-        size=RequestSize.QUICK,
-        destination_channel=HELP_CHANNEL_ID,
-        status=RequestStatus.OPEN,
-        delivery="posted",
-        created_at=clock(),
-        updated_at=clock(),
-    )
-    session.add(request)
-    session.flush()
+    request = factories.help_request(session, at=clock(), what=what, asker_id="USOMEONE")
     rq.record_terms(session, TEAM_ID, request.id, terms(what))
-    session.add(
-        Offer(
-            request_id=request.id,
-            team_id=TEAM_ID,
-            helper_id=helper,
-            source=OfferSource.BUTTON,
-            status=OfferStatus.ACCEPTED,
-            created_at=clock(),
-            updated_at=clock(),
-        )
+    factories.offer(session, request, helper, at=clock(), status=OfferStatus.ACCEPTED)
+
+
+def plan_for(session, clock, draft=None):
+    """The routing plan for `draft`, by default a quick review of the postgres migration."""
+    return plan_routing(
+        session,
+        team_id=TEAM_ID,
+        asker_id=ASKER_ID,
+        draft=draft
+        or RequestDraft(what=WHAT, why=WHY, kind=HelpKind.FEEDBACK, size=RequestSize.QUICK),
+        help_channel=HELP_CHANNEL_ID,
+        now=clock(),
     )
 
 
@@ -369,14 +276,7 @@ def test_people_who_helped_with_similar_requests_are_suggested(session, clock) -
         past_request(session, clock, f"postgres migration locks the orders table #{n}", "UVETERAN")
     past_request(session, clock, "how do I expense a train ticket", "UOTHER")
     session.commit()
-    plan = plan_routing(
-        session,
-        team_id=TEAM_ID,
-        asker_id=ASKER_ID,
-        draft=RequestDraft(what=WHAT, why=WHY, kind=HelpKind.FEEDBACK, size=RequestSize.QUICK),
-        help_channel=HELP_CHANNEL_ID,
-        now=clock(),
-    )
+    plan = plan_for(session, clock)
     assert [s.user_id for s in plan.suggestions] == ["UVETERAN"]
     assert "helped with 3 similar requests" in plan.suggestions[0].reasons
 
@@ -399,23 +299,14 @@ def count_queries(session, run):
 def test_ranking_costs_the_same_queries_for_few_or_many_candidates(
     databases, session, clock
 ) -> None:
-    draft = RequestDraft(what=WHAT, why=WHY, kind=HelpKind.FEEDBACK, size=RequestSize.QUICK)
-
     def plan():
-        return plan_routing(
-            session,
-            team_id=TEAM_ID,
-            asker_id=ASKER_ID,
-            draft=draft,
-            help_channel=HELP_CHANNEL_ID,
-            now=clock(),
-        )
+        return plan_for(session, clock)
 
-    person(session, clock, "UONE", topics=[databases])
+    person(session, "UONE", at=clock(), topics=[databases])
     session.commit()
     few = count_queries(session, plan)
     for n in range(120):
-        person(session, clock, f"UMANY{n:03}", topics=[databases], skills=["postgres"])
+        person(session, f"UMANY{n:03}", at=clock(), topics=[databases], skills=["postgres"])
         past_request(session, clock, f"postgres index migration number {n}", f"UMANY{n:03}")
     session.commit()
     many = count_queries(session, plan)
@@ -424,20 +315,17 @@ def test_ranking_costs_the_same_queries_for_few_or_many_candidates(
 
 
 def test_a_phrase_skill_brings_its_owner_into_the_pool(session, clock) -> None:
-    person(session, clock, "UREVIEWER", skills=["Incident reviews"])
-    person(session, clock, "UUNRELATED", skills=["Figma"])
+    person(session, "UREVIEWER", at=clock(), skills=["Incident reviews"])
+    person(session, "UUNRELATED", at=clock(), skills=["Figma"])
     session.commit()
-    plan = plan_routing(
+    plan = plan_for(
         session,
-        team_id=TEAM_ID,
-        asker_id=ASKER_ID,
-        draft=RequestDraft(
+        clock,
+        RequestDraft(
             what="Could someone facilitate our incident review of Tuesday's outage?",
             kind=HelpKind.PAIRING,
             size=RequestSize.HOURS,
         ),
-        help_channel=HELP_CHANNEL_ID,
-        now=clock(),
     )
     (suggestion,) = plan.suggestions
     assert suggestion.user_id == "UREVIEWER"
@@ -452,87 +340,45 @@ class TestWideningIsConfigurable:
     def test_the_window_follows_the_settings(
         self, open_ask_modal, driver, fake_slack, session, clock
     ) -> None:
-        driver.view_submission(open_ask_modal(), answers(clock), user_id=ASKER_ID)
+        driver.view_submission(open_ask_modal(), ask_form(clock), user_id=ASKER_ID)
         (with_deadline,) = requests(session)
         left = with_deadline.needed_by - clock()
         assert with_deadline.widen_at == clock() + min(left * 0.5, timedelta(hours=24))
 
         submit_and_post(
-            driver, fake_slack, open_ask_modal(), answers(clock, needed_by=None), ASKER_ID
+            driver, fake_slack, open_ask_modal(), ask_form(clock, needed_by=None), ASKER_ID
         )
         without = requests(session)[1]
         assert without.widen_at == clock() + timedelta(hours=1)
 
 
 def test_only_recent_offers_count_as_load(databases, session, clock) -> None:
-    person(session, clock, "UBUSY", topics=[databases])
-    person(session, clock, "UEARLIER", topics=[databases])
+    person(session, "UBUSY", at=clock(), topics=[databases])
+    person(session, "UEARLIER", at=clock(), topics=[databases])
     for helper, age in (("UBUSY", timedelta(days=2)), ("UEARLIER", timedelta(days=30))):
         for n in range(2):
-            request = HelpRequest(
-                team_id=TEAM_ID,
-                asker_id="USOMEONE",
-                what=f"an older ask {helper} {n}",
-                why="",
-                help_kind=HelpKind.INFORMATION,
-                size=RequestSize.QUICK,
-                destination_channel=HELP_CHANNEL_ID,
-                status=RequestStatus.OPEN,
-                delivery="posted",
-                created_at=clock() - age,
-                updated_at=clock() - age,
+            request = factories.help_request(
+                session, at=clock() - age, what=f"an older ask {helper} {n}", asker_id="USOMEONE"
             )
-            session.add(request)
-            session.flush()
-            session.add(
-                Offer(
-                    request_id=request.id,
-                    team_id=TEAM_ID,
-                    helper_id=helper,
-                    source=OfferSource.BUTTON,
-                    status=OfferStatus.ACCEPTED,
-                    created_at=clock() - age,
-                    updated_at=clock() - age,
-                )
-            )
+            factories.offer(session, request, helper, at=clock() - age, status=OfferStatus.ACCEPTED)
     session.commit()
-    plan = plan_routing(
-        session,
-        team_id=TEAM_ID,
-        asker_id=ASKER_ID,
-        draft=RequestDraft(what=WHAT, why=WHY, kind=HelpKind.FEEDBACK, size=RequestSize.QUICK),
-        help_channel=HELP_CHANNEL_ID,
-        now=clock(),
-    )
+    plan = plan_for(session, clock)
     # Equal in every other way: two offers from a month ago are not work in hand any more.
     assert [s.user_id for s in plan.suggestions] == ["UEARLIER", "UBUSY"]
 
 
 def test_people_reads_slack_and_helper_profiles_in_one_query(session, clock) -> None:
-    person(session, clock, "UBOTH", capacity=5, tz="Asia/Tokyo")
-    session.add(
-        SlackUser(
-            team_id=TEAM_ID,
-            user_id="USLACKONLY",
-            real_name="Slack Only",
-            tz=None,
-            tz_offset=3600,
-            is_bot=True,
-            is_deleted=False,
-            is_admin=False,
-            is_owner=False,
-            fetched_at=clock(),
-        )
+    person(session, "UBOTH", at=clock(), capacity=5, tz="Asia/Tokyo")
+    factories.slack_user(
+        session,
+        "USLACKONLY",
+        at=clock(),
+        real_name="Slack Only",
+        tz=None,
+        tz_offset=3600,
+        is_bot=True,
     )
-    session.add(
-        HelperProfile(
-            team_id=TEAM_ID,
-            user_id="UPROFILEONLY",
-            weekly_capacity=1,
-            paused=True,
-            updated_at=clock(),
-        )
-    )
+    factories.helper_profile(session, "UPROFILEONLY", at=clock(), capacity=1, paused=True)
     session.commit()
     found = count_and_read(
         session,
@@ -581,18 +427,11 @@ def test_history_reads_only_the_latest_requests_using_each_term(session, clock) 
 def test_interests_say_who_is_glad_to_help_with_the_requests_topic_only(
     databases, session, clock
 ) -> None:
-    other = Topic(
-        team_id=TEAM_ID,
-        name="Frontend",
-        keywords="react,css",
-        channel_id="C0FRONT",
-        created_at=clock(),
-        updated_at=clock(),
+    other = factories.topic(
+        session, at=clock(), name="Frontend", keywords="react,css", channel_id="C0FRONT"
     )
-    session.add(other)
-    session.flush()
-    person(session, clock, "UDATA", topics=[databases], skills=["Postgres", "SQL"])
-    person(session, clock, "UFRONT", topics=[other])
+    person(session, "UDATA", at=clock(), topics=[databases], skills=["Postgres", "SQL"])
+    person(session, "UFRONT", at=clock(), topics=[other])
     session.commit()
     glad, skills = rq.interests(session, TEAM_ID, ["UDATA", "UFRONT"], databases.id)
     assert glad == {"UDATA"}
@@ -602,9 +441,9 @@ def test_interests_say_who_is_glad_to_help_with_the_requests_topic_only(
 
 
 def test_skill_holders_are_found_however_many_keys_a_request_has(session, clock) -> None:
-    person(session, clock, "UONE", skills=["kafka"])
-    person(session, clock, "UTWO", skills=["kafka", "schema registry"])
-    person(session, clock, "UNONE", skills=["figma"])
+    person(session, "UONE", at=clock(), skills=["kafka"])
+    person(session, "UTWO", at=clock(), skills=["kafka", "schema registry"])
+    person(session, "UNONE", at=clock(), skills=["figma"])
     session.commit()
     request_terms = terms(
         "our kafka consumers lag behind the schema registry after every deploy of billing "
