@@ -1,6 +1,6 @@
 """Query functions: the SQL the services need, in one place."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -9,7 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.domain.requests import Delivery, RequestStatus
-from db.models import HelpRequest, SlackUser
+from db.models import Base, HelpRequest, PersonPrefs, SlackUser, WorkspaceSettings
 
 
 def get_request(session: Session, request_id: int) -> HelpRequest | None:
@@ -91,15 +91,53 @@ def insert_for(session: Session) -> Callable[..., Any]:
     return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
-def upsert_slack_user(session: Session, values: dict[str, Any]) -> None:
-    """Insert or refresh a cached user in one statement, so two concurrent refreshes of the same
-    person cannot collide on the primary key."""
-    statement = insert_for(session)(SlackUser).values(**values)
-    keys = {"team_id", "user_id"}
+def insert_ignoring_duplicates(
+    session: Session, model: type[Base], unique: Sequence[str] | None = None
+) -> Any:
+    """An INSERT that skips rows whose `unique` columns (any unique constraint when None) are
+    already taken, by an earlier write or a concurrent one; add the values and any RETURNING."""
+    return insert_for(session)(model).on_conflict_do_nothing(index_elements=unique)
+
+
+def upsert(
+    session: Session,
+    model: type[Base],
+    key: Mapping[str, Any],
+    values: Mapping[str, Any],
+    defaults: Mapping[str, Any] | None = None,
+) -> None:
+    """Write `values` to the row `key` names, inserting it (with `defaults` for the other
+    columns) when there is none. One statement, so a double click, or two first writes at once,
+    end with one row holding the values instead of a primary-key error."""
+    statement = insert_for(session)(model).values({**key, **(defaults or {}), **values})
     session.execute(
         statement.on_conflict_do_update(
-            index_elements=sorted(keys),
-            set_={name: statement.excluded[name] for name in values if name not in keys},
+            index_elements=list(key), set_={name: statement.excluded[name] for name in values}
         )
     )
+
+
+def upsert_slack_user(session: Session, values: dict[str, Any]) -> None:
+    """Insert or refresh a cached user, so two concurrent refreshes of the same person cannot
+    collide on the primary key."""
+    key = {name: values[name] for name in ("team_id", "user_id")}
+    upsert(session, SlackUser, key, {k: v for k, v in values.items() if k not in key})
     session.expire_all()
+
+
+def save_person_prefs(
+    session: Session, team_id: str, user_id: str, now: datetime, **values: object
+) -> None:
+    """Change some of a person's nudge and digest choices; the others keep their values (the
+    defaults for someone choosing for the first time)."""
+    upsert(
+        session,
+        PersonPrefs,
+        {"team_id": team_id, "user_id": user_id},
+        {**values, "updated_at": now},
+        defaults={"stopped_kinds": "", "digest_off": False},
+    )
+
+
+def save_workspace_settings(session: Session, team_id: str, **values: object) -> None:
+    upsert(session, WorkspaceSettings, {"team_id": team_id}, values)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.domain.feedback import DeclineFeedback
-from bot.domain.offers import OfferStatus
+from bot.domain.offers import OfferView
 from bot.domain.requests import RequestCard
 
 
@@ -34,16 +34,6 @@ class Person:
 class PostedMessage:
     channel: str
     ts: str
-
-
-@dataclass(frozen=True)
-class OfferView:
-    """An offer as the messages about it need it."""
-
-    id: int
-    helper_id: str
-    status: OfferStatus
-    group_channel: str | None = None
 
 
 @dataclass(frozen=True)

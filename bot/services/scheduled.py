@@ -25,6 +25,7 @@ from bot.domain.outbox import (
     OutboxStatus,
     outbox_key,
 )
+from bot.domain.prefs import WorkspacePolicy
 from bot.domain.routing import lookup_keys, terms
 from bot.services import prefs as prefs_service
 from bot.services.ports import SlackError, SlackPort
@@ -195,7 +196,7 @@ def _facts(session: Session, team_id: str, now: datetime) -> nd.WorkspaceFacts:
 def _channel_digests(
     session: Session,
     team_id: str,
-    policy: prefs_service.WorkspacePolicy,
+    policy: WorkspacePolicy,
     snapshot: _Snapshot,
     now: datetime,
     *,
@@ -241,7 +242,7 @@ def _channel_digests(
 def _personal_digests(
     session: Session,
     team_id: str,
-    policy: prefs_service.WorkspacePolicy,
+    policy: WorkspacePolicy,
     snapshot: _Snapshot,
     now: datetime,
 ) -> list[dict]:

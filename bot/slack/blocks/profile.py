@@ -19,7 +19,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.services.profiles import (
+from bot.domain.profiles import (
     MAX_CAPACITY,
     MAX_SKILLS,
     SKILL_MAX_CHARS,

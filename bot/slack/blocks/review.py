@@ -20,9 +20,9 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.config import SupportResource
 from bot.domain.offers import Route
 from bot.domain.smart import SmartReport, Verdict
+from bot.domain.support import SupportResource
 from bot.slack.blocks import ids
 from bot.slack.blocks.text import escape
 

@@ -13,7 +13,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.services.prefs import NUDGE_KINDS, WorkspacePolicy
+from bot.domain.nudges import NudgeKind
+from bot.domain.prefs import WorkspacePolicy, nudge_kinds
 from bot.slack.blocks import ids
 from bot.slack.blocks.home import NUDGE_LABELS, WEEKDAYS
 from bot.slack.blocks.state import option_values, selected, state_values, text
@@ -41,7 +42,7 @@ def _select(
 
 
 def settings_modal(policy: WorkspacePolicy) -> dict[str, Any]:
-    kinds = [Option(value=k, label=NUDGE_LABELS[k].capitalize()) for k in NUDGE_KINDS]
+    kinds = [Option(value=k, label=NUDGE_LABELS[k].capitalize()) for k in NudgeKind]
     caps = _numbers(range(1, 8), "a week")
     quiet = _numbers(range(1, 27), "weeks")
     days = [Option(value=str(n), label=day) for n, day in enumerate(WEEKDAYS)]
@@ -116,7 +117,7 @@ def read_settings_form(view: Any) -> WorkspacePolicy:
     values = state_values(view)
     kinds = option_values(values, ids.SETTINGS_KINDS_BLOCK, ids.SETTINGS_KINDS_INPUT)
     return WorkspacePolicy(
-        enabled=frozenset(k for k in kinds if k in NUDGE_KINDS),
+        enabled=nudge_kinds(kinds),
         weekly_cap=_int(selected(values, ids.SETTINGS_CAP_BLOCK, ids.SETTINGS_CAP_INPUT)),
         inactive_weeks=_int(selected(values, ids.SETTINGS_QUIET_BLOCK, ids.SETTINGS_QUIET_INPUT)),
         digest_weekday=_int(selected(values, ids.SETTINGS_DAY_BLOCK, ids.SETTINGS_DAY_INPUT)),
