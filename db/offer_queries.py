@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from bot.domain.offers import DeclineReason, EventKind, OfferStatus, SuggestionStatus
 from bot.domain.requests import RequestStatus
 from db.models import HelpRequest, Offer, RequestEvent, Suggestion, Thanks
-from db.queries import insert_for
+from db.queries import insert_ignoring_duplicates
+from db.routing_queries import answer_suggestion
 
 
 def record_event(
@@ -131,9 +132,8 @@ def insert_offer(session: Session, values: dict[str, Any]) -> int | None:
     """Record an offer and return its id; None when this helper already offered on this request.
     RETURNING says whether a row went in: rowcount is not reliable for INSERT on every driver."""
     return session.scalar(
-        insert_for(session)(Offer)
+        insert_ignoring_duplicates(session, Offer, ["request_id", "helper_id"])
         .values(**values)
-        .on_conflict_do_nothing(index_elements=["request_id", "helper_id"])
         .returning(Offer.id)
     )
 
@@ -178,9 +178,7 @@ def set_offer(session: Session, offer_id: int, **values: Any) -> None:
 def add_thanks(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
         session.execute(
-            insert_for(session)(Thanks)
-            .values(list(rows))
-            .on_conflict_do_nothing(index_elements=["request_id", "to_id"])
+            insert_ignoring_duplicates(session, Thanks, ["request_id", "to_id"]).values(list(rows))
         )
 
 
@@ -297,22 +295,16 @@ def decline_suggestion(
     now: datetime,
 ) -> bool:
     """A helper asked directly passes, with their reason; once."""
-    result = session.execute(
-        update(Suggestion)
-        .where(
-            Suggestion.request_id == request_id,
-            Suggestion.user_id == user_id,
-            Suggestion.status == SuggestionStatus.ASKED,
-        )
-        .values(
-            status=SuggestionStatus.DECLINED,
-            responded_at=now,
-            decline_reason=reason,
-            decline_note=note,
-        )
-        .execution_options(synchronize_session=False)
+    return answer_suggestion(
+        session,
+        request_id,
+        user_id,
+        SuggestionStatus.DECLINED,
+        now,
+        only_from=(SuggestionStatus.ASKED,),
+        decline_reason=reason,
+        decline_note=note,
     )
-    return result.rowcount == 1
 
 
 def recent_offers(

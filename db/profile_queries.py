@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from bot.domain.routing import skill_stem
 from db.models import HelperProfile, HelperSkill, HelperTopic, Topic
-from db.queries import insert_for
+from db.queries import insert_ignoring_duplicates, upsert
 
 
 def get_profile(session: Session, team_id: str, user_id: str) -> HelperProfile | None:
@@ -50,24 +50,13 @@ def save_profile(
     """Write the whole profile: the person's topic and skill rows are replaced by these. Topic ids
     of other workspaces (or deleted since the form was opened) are dropped, not stored. The caller
     commits, so the profile changes all at once."""
-    statement = insert_for(session)(HelperProfile).values(
-        team_id=team_id,
-        user_id=user_id,
-        weekly_capacity=weekly_capacity,
-        paused=paused,
-        updated_at=now,
-    )
     # An upsert, so a double submit cannot trip over the primary key, and the routing's
     # last_suggested_at survives an edit.
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["team_id", "user_id"],
-            set_={
-                "weekly_capacity": statement.excluded.weekly_capacity,
-                "paused": statement.excluded.paused,
-                "updated_at": statement.excluded.updated_at,
-            },
-        )
+    upsert(
+        session,
+        HelperProfile,
+        {"team_id": team_id, "user_id": user_id},
+        {"weekly_capacity": weekly_capacity, "paused": paused, "updated_at": now},
     )
     session.execute(
         delete(HelperTopic).where(HelperTopic.team_id == team_id, HelperTopic.user_id == user_id)
@@ -81,20 +70,18 @@ def save_profile(
         ).all()
         if known:
             session.execute(
-                insert_for(session)(HelperTopic)
-                .values([{"team_id": team_id, "user_id": user_id, "topic_id": t} for t in known])
-                .on_conflict_do_nothing()
+                insert_ignoring_duplicates(session, HelperTopic).values(
+                    [{"team_id": team_id, "user_id": user_id, "topic_id": t} for t in known]
+                )
             )
     if skills:
         session.execute(
-            insert_for(session)(HelperSkill)
-            .values(
+            insert_ignoring_duplicates(session, HelperSkill).values(
                 [
                     {"team_id": team_id, "user_id": user_id, "skill": s, "stem": skill_stem(s)}
                     for s in dict.fromkeys(skills)
                 ]
             )
-            .on_conflict_do_nothing()
         )
     session.expire_all()
 

@@ -4,10 +4,11 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select, true, update
+from sqlalchemy import delete, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from bot.domain.offers import Route
 from bot.domain.requests import Delivery, RequestStatus
 from db.models import Base, HelpRequest, PersonPrefs, SlackUser, WorkspaceSettings
 
@@ -49,6 +50,49 @@ def claim_delivery(
     return result.rowcount == 1
 
 
+def _draft_of(request_id: int, asker_id: str) -> tuple[Any, ...]:
+    return (
+        HelpRequest.id == request_id,
+        HelpRequest.asker_id == asker_id,
+        HelpRequest.status == RequestStatus.DRAFT,
+    )
+
+
+def open_draft(
+    session: Session,
+    request_id: int,
+    asker_id: str,
+    *,
+    recipient_id: str | None,
+    route: Route,
+    delivery: Delivery,
+    delivery_claimed_at: datetime | None,
+    now: datetime,
+) -> bool:
+    """Turn the asker's draft into an open request; False when it is not (or no longer) a draft
+    of theirs. Conditional, so two clicks of *Post* publish it once."""
+    result = session.execute(
+        update(HelpRequest)
+        .where(*_draft_of(request_id, asker_id))
+        .values(
+            status=RequestStatus.OPEN,
+            recipient_id=recipient_id,
+            route=route,
+            delivery=delivery,
+            delivery_claimed_at=delivery_claimed_at,
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def delete_draft(session: Session, request_id: int, asker_id: str) -> bool:
+    """Forget the asker's draft; a request already posted, or someone else's, is never touched."""
+    result = session.execute(delete(HelpRequest).where(*_draft_of(request_id, asker_id)))
+    return result.rowcount == 1
+
+
 def requests_by_asker(
     session: Session, team_id: str, asker_id: str, limit: int = 50
 ) -> list[HelpRequest]:
@@ -86,9 +130,13 @@ def get_slack_user(session: Session, team_id: str, user_id: str) -> SlackUser | 
     return session.get(SlackUser, (team_id, user_id))
 
 
-def insert_for(session: Session) -> Callable[..., Any]:
+def dialect_insert(dialect: str) -> Callable[..., Any]:
     """The dialect's INSERT, which has ON CONFLICT on both PostgreSQL and SQLite."""
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
+def insert_for(session: Session) -> Callable[..., Any]:
+    return dialect_insert(session.get_bind().dialect.name)
 
 
 def insert_ignoring_duplicates(

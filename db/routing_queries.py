@@ -23,7 +23,6 @@ from sqlalchemy import (
     union_all,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable, operators
@@ -43,7 +42,7 @@ from db.models import (
     TermStat,
     Topic,
 )
-from db.queries import insert_for
+from db.queries import dialect_insert
 
 _LIVE_OFFERS = (OfferStatus.OFFERED, OfferStatus.ACCEPTED)
 # term_stats row counting every indexed request, so the corpus size comes back with the terms.
@@ -119,7 +118,7 @@ def _term_inserts(dialect: str) -> tuple[Executable, Executable]:
     """Index a request's terms, and count them: one row per term, sent as an executemany of a
     statement built once. A multi-row VALUES, built per call, was compiled afresh every time
     (about 2 ms on the submission's listener thread)."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = dialect_insert(dialect)
     postings = insert(RequestTerm.__table__).on_conflict_do_nothing()
     counted = insert(TermStat.__table__)
     counted = counted.on_conflict_do_update(
@@ -479,6 +478,13 @@ def suggestions_for(session: Session, request_id: int) -> list[Suggestion]:
     )
 
 
+def clear_suggestions(session: Session, request_id: int) -> None:
+    """Drop a draft's suggestions before its new version's go in (same helpers, same keys)."""
+    for old in suggestions_for(session, request_id):
+        session.delete(old)
+    session.flush()
+
+
 def mark_suggested(session: Session, team_id: str, user_ids: Sequence[str], now: datetime) -> None:
     session.execute(
         HelperProfile.__table__.update()
@@ -516,6 +522,7 @@ def answer_suggestion(
     status: SuggestionStatus,
     now: datetime,
     only_from: Sequence[SuggestionStatus],
+    **values: Any,
 ) -> bool:
     """Record a helper's answer on their suggestion, if it is still in one of `only_from`."""
     result = session.execute(
@@ -525,7 +532,7 @@ def answer_suggestion(
             Suggestion.user_id == user_id,
             Suggestion.status.in_(only_from),
         )
-        .values(status=status, responded_at=now)
+        .values(status=status, responded_at=now, **values)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
@@ -562,15 +569,3 @@ def claim_widening(session: Session, request_id: int, now: datetime) -> bool:
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
-
-
-def add_offer(session: Session, values: dict[str, object]) -> bool:
-    """Record an offer; False when this helper already offered on this request. RETURNING says
-    whether a row went in: rowcount is not reliable for INSERT on every driver (psycopg: -1)."""
-    inserted = session.scalar(
-        insert_for(session)(Offer)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["request_id", "helper_id"])
-        .returning(Offer.id)
-    )
-    return inserted is not None
