@@ -8,7 +8,6 @@ from slack_sdk.models.blocks import (
     ConversationFilter,
     ConversationSelectElement,
     DateTimePickerElement,
-    InputBlock,
     MarkdownTextObject,
     Option,
 )
@@ -23,6 +22,7 @@ from bot.domain.requests import (
 from bot.slack.blocks import ids
 from bot.slack.blocks.inputs import (
     checkboxes_input,
+    input_block,
     modal,
     option_for,
     radio_input,
@@ -106,30 +106,30 @@ def ask_modal(
         radio_input(
             ids.SIZE_BLOCK, ids.SIZE_INPUT, "How big is it?", sizes, option_for(sizes, draft.size)
         ),
-        InputBlock(
-            block_id=ids.NEEDED_BY_BLOCK,
-            label="Needed by",
-            hint="In your own time zone. Leave it empty if there's no deadline.",
-            optional=True,
-            element=DateTimePickerElement(
+        input_block(
+            ids.NEEDED_BY_BLOCK,
+            "Needed by",
+            DateTimePickerElement(
                 action_id=ids.NEEDED_BY_INPUT,
                 initial_date_time=int(draft.needed_by.timestamp()) if draft.needed_by else None,
             ),
+            hint="In your own time zone. Leave it empty if there's no deadline.",
+            optional=True,
         ),
     ]
     if not editing:
         blocks.append(
-            InputBlock(
-                block_id=ids.CHANNEL_BLOCK,
-                label="Where should it go?",
-                hint="Leave it empty and Reciprocity picks the channel for its topic, or the "
-                "help channel.",
-                optional=True,
-                element=ConversationSelectElement(
+            input_block(
+                ids.CHANNEL_BLOCK,
+                "Where should it go?",
+                ConversationSelectElement(
                     action_id=ids.CHANNEL_INPUT,
                     initial_conversation=draft.channel,
                     filter=ConversationFilter(include=["public", "private"]),
                 ),
+                hint="Leave it empty and Reciprocity picks the channel for its topic, or the "
+                "help channel.",
+                optional=True,
             )
         )
         if allow_anonymous:

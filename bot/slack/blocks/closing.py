@@ -7,7 +7,6 @@ from typing import Any
 from slack_sdk.models.blocks import (
     ContextBlock,
     DateTimePickerElement,
-    InputBlock,
     MarkdownTextObject,
     Option,
     SectionBlock,
@@ -17,7 +16,7 @@ from slack_sdk.models.blocks import (
 from bot.domain.offers import DECLINE_NOTE_MAX_CHARS, DeclineReason
 from bot.domain.requests import RequestCard
 from bot.slack.blocks import ids
-from bot.slack.blocks.inputs import modal, radio_input, text_input
+from bot.slack.blocks.inputs import input_block, modal, radio_input, text_input
 from bot.slack.blocks.state import selected, state_values, text, timestamp, users
 from bot.slack.blocks.text import escape, slack_date, truncate
 
@@ -76,11 +75,11 @@ def resolve_modal(
         )
     )
     blocks.append(
-        InputBlock(
-            block_id=ids.OTHERS_BLOCK,
-            label="Anyone else who helped?",
+        input_block(
+            ids.OTHERS_BLOCK,
+            "Anyone else who helped?",
+            UserMultiSelectElement(action_id=ids.OTHERS_INPUT, max_selected_items=10),
             optional=True,
-            element=UserMultiSelectElement(action_id=ids.OTHERS_INPUT, max_selected_items=10),
         )
     )
     return modal(ids.RESOLVE_MODAL, "Mark resolved", "Resolve", blocks, metadata=metadata)
@@ -129,14 +128,14 @@ def extend_modal(
     blocks: list[Any] = [
         _about(card),
         ContextBlock(elements=[MarkdownTextObject(text=f"It was needed by {was}.")]),
-        InputBlock(
-            block_id=ids.EXTEND_BLOCK,
-            label="New needed-by",
-            hint="In your own time zone. I'll ask a few more people, and widen it again if "
-            "nobody offers.",
-            element=DateTimePickerElement(
+        input_block(
+            ids.EXTEND_BLOCK,
+            "New needed-by",
+            DateTimePickerElement(
                 action_id=ids.EXTEND_INPUT, initial_date_time=int(suggested.timestamp())
             ),
+            hint="In your own time zone. I'll ask a few more people, and widen it again if "
+            "nobody offers.",
         ),
     ]
     return modal(ids.EXTEND_MODAL, "Still need help", "Extend", blocks, metadata=metadata)

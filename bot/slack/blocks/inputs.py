@@ -1,5 +1,4 @@
-"""The parts every form is made of: a modal around its blocks, and its kinds of input. Each
-optional setting is left out of the JSON unless it is set, as Slack's own examples do."""
+"""The parts every form is made of: a modal around its blocks, and its kinds of input."""
 
 import json
 from collections.abc import Collection, Sequence
@@ -8,6 +7,7 @@ from typing import Any
 from slack_sdk.models.blocks import (
     CheckboxesElement,
     InputBlock,
+    InputInteractiveElement,
     Option,
     PlainTextInputElement,
     PlainTextObject,
@@ -53,19 +53,14 @@ def text_input(
     placeholder: str | None = None,
 ) -> InputBlock:
     """A plain-text input; an empty `initial` leaves the field empty."""
-    return InputBlock(
-        block_id=block_id,
-        label=label,
-        hint=hint,
-        optional=optional or None,
-        element=PlainTextInputElement(
-            action_id=action_id,
-            multiline=multiline or None,
-            max_length=max_length,
-            initial_value=initial or None,
-            placeholder=placeholder,
-        ),
+    field = PlainTextInputElement(
+        action_id=action_id,
+        multiline=multiline or None,
+        max_length=max_length,
+        initial_value=initial or None,
+        placeholder=placeholder,
     )
+    return input_block(block_id, label, field, hint=hint, optional=optional)
 
 
 def option_for(options: Sequence[Option], value: str | None) -> Option | None:
@@ -83,27 +78,20 @@ def select_input(
     placeholder: str | None = None,
 ) -> InputBlock:
     """A static select with the option for `value` chosen, if there is one."""
-    return InputBlock(
-        block_id=block_id,
-        label=label,
-        hint=hint,
-        element=StaticSelectElement(
-            action_id=action_id,
-            placeholder=placeholder,
-            options=options,
-            initial_option=option_for(options, value),
-        ),
+    field = StaticSelectElement(
+        action_id=action_id,
+        placeholder=placeholder,
+        options=options,
+        initial_option=option_for(options, value),
     )
+    return input_block(block_id, label, field, hint=hint)
 
 
 def radio_input(
     block_id: str, action_id: str, label: str, options: list[Option], initial: Option | None = None
 ) -> InputBlock:
-    return InputBlock(
-        block_id=block_id,
-        label=label,
-        element=RadioButtonsElement(action_id=action_id, options=options, initial_option=initial),
-    )
+    field = RadioButtonsElement(action_id=action_id, options=options, initial_option=initial)
+    return input_block(block_id, label, field)
 
 
 def checkboxes_input(
@@ -111,11 +99,20 @@ def checkboxes_input(
 ) -> InputBlock:
     """Optional checkboxes, those whose value is in `checked` ticked."""
     ticked = [option for option in options if option.value in checked]
+    field = CheckboxesElement(action_id=action_id, options=options, initial_options=ticked or None)
+    return input_block(block_id, label, field, optional=True)
+
+
+def input_block(
+    block_id: str,
+    label: str,
+    element: InputInteractiveElement,
+    *,
+    hint: str | None = None,
+    optional: bool = False,
+) -> InputBlock:
+    """An input of any kind; `optional` is left out rather than sent as false, as in Slack's own
+    examples."""
     return InputBlock(
-        block_id=block_id,
-        label=label,
-        optional=True,
-        element=CheckboxesElement(
-            action_id=action_id, options=options, initial_options=ticked or None
-        ),
+        block_id=block_id, label=label, hint=hint, optional=optional or None, element=element
     )

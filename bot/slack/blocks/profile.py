@@ -6,7 +6,6 @@ from slack_sdk.models.blocks import (
     ContextBlock,
     ConversationFilter,
     ConversationSelectElement,
-    InputBlock,
     MarkdownTextObject,
     NumberInputElement,
     Option,
@@ -25,7 +24,7 @@ from bot.domain.profiles import (
     TopicInfo,
 )
 from bot.slack.blocks import ids
-from bot.slack.blocks.inputs import checkboxes_input, modal, text_input
+from bot.slack.blocks.inputs import checkboxes_input, input_block, modal, text_input
 from bot.slack.blocks.state import (
     element,
     metadata_int,
@@ -63,16 +62,16 @@ def profile_modal(profile: ProfileSummary, topics: list[TopicInfo]) -> dict[str,
             option for option, topic in zip(options, offered, strict=True) if topic.id in chosen
         ]
         blocks.append(
-            InputBlock(
-                block_id=ids.PROFILE_TOPICS_BLOCK,
-                label="Topics you're glad to help with",
-                optional=True,
-                element=StaticMultiSelectElement(
+            input_block(
+                ids.PROFILE_TOPICS_BLOCK,
+                "Topics you're glad to help with",
+                StaticMultiSelectElement(
                     action_id=ids.PROFILE_TOPICS_INPUT,
                     placeholder="Choose topics",
                     options=options,
                     initial_options=initial or None,
                 ),
+                optional=True,
             )
         )
     else:
@@ -98,17 +97,17 @@ def profile_modal(profile: ProfileSummary, topics: list[TopicInfo]) -> dict[str,
             initial=", ".join(profile.skills),
             placeholder="What people could ask you about",
         ),
-        InputBlock(
-            block_id=ids.PROFILE_CAPACITY_BLOCK,
-            label="Asks a week you can take",
-            hint="Reciprocity stops suggesting you once this many people have asked you.",
-            element=NumberInputElement(
+        input_block(
+            ids.PROFILE_CAPACITY_BLOCK,
+            "Asks a week you can take",
+            NumberInputElement(
                 action_id=ids.PROFILE_CAPACITY_INPUT,
                 is_decimal_allowed=False,
                 min_value=0,
                 max_value=MAX_CAPACITY,
                 initial_value=profile.weekly_capacity,
             ),
+            hint="Reciprocity stops suggesting you once this many people have asked you.",
         ),
         checkboxes_input(
             ids.PROFILE_PAUSED_BLOCK,
@@ -162,16 +161,16 @@ def topic_modal(topic: TopicInfo | None = None) -> dict[str, Any]:
             max_length=_KEYWORDS_MAX_LENGTH,
             initial=", ".join(topic.keywords) if topic else None,
         ),
-        InputBlock(
-            block_id=ids.TOPIC_CHANNEL_BLOCK,
-            label="Channel its requests go to",
-            hint="Invite Reciprocity there with /invite @Reciprocity.",
-            element=ConversationSelectElement(
+        input_block(
+            ids.TOPIC_CHANNEL_BLOCK,
+            "Channel its requests go to",
+            ConversationSelectElement(
                 action_id=ids.TOPIC_CHANNEL_INPUT,
                 placeholder="Choose a channel",
                 initial_conversation=topic.channel_id if topic else None,
                 filter=ConversationFilter(include=["public", "private"]),
             ),
+            hint="Invite Reciprocity there with /invite @Reciprocity.",
         ),
     ]
     return modal(

@@ -9,7 +9,6 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     ContextBlock,
     DividerBlock,
-    InputBlock,
     MarkdownTextObject,
     Option,
     SectionBlock,
@@ -20,7 +19,7 @@ from bot.domain.offers import Route
 from bot.domain.smart import SmartReport, Verdict
 from bot.domain.support import SupportResource
 from bot.slack.blocks import ids
-from bot.slack.blocks.inputs import modal, radio_input
+from bot.slack.blocks.inputs import input_block, modal, radio_input
 from bot.slack.blocks.state import element, selected, state_values
 from bot.slack.blocks.text import escape
 
@@ -96,14 +95,12 @@ def review_view(
                     "could also ask one person you trust, privately, instead of a channel."
                 )
             ),
-            InputBlock(
-                block_id=ids.PRIVATE_BLOCK,
-                label="Send it privately to",
+            input_block(
+                ids.PRIVATE_BLOCK,
+                "Send it privately to",
+                UserSelectElement(action_id=ids.PRIVATE_INPUT, placeholder="Choose someone"),
                 hint="Only they will see it. Leave empty to post as planned.",
                 optional=True,
-                element=UserSelectElement(
-                    action_id=ids.PRIVATE_INPUT, placeholder="Choose someone"
-                ),
             ),
         ]
         if support:
