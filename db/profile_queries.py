@@ -3,12 +3,12 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from bot.domain.routing import skill_stem
 from db.models import HelperProfile, HelperSkill, HelperTopic, Topic
-from db.queries import insert_ignoring_duplicates, upsert
+from db.queries import insert_ignoring_duplicates, update_one, upsert
 
 
 def get_profile(session: Session, team_id: str, user_id: str) -> HelperProfile | None:
@@ -111,40 +111,27 @@ def topic_named(
     return session.scalars(query.limit(1)).first()
 
 
-def add_topic(
-    session: Session, *, team_id: str, name: str, keywords: str, channel_id: str, now: datetime
-) -> Topic:
-    topic = Topic(
-        team_id=team_id,
-        name=name,
-        keywords=keywords,
-        channel_id=channel_id,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(topic)
-    session.flush()
-    return topic
-
-
-def update_topic(
+def save_topic(
     session: Session,
     *,
     team_id: str,
-    topic_id: int,
+    topic_id: int | None,
     name: str,
     keywords: str,
     channel_id: str,
     now: datetime,
-) -> bool:
-    result = session.execute(
-        update(Topic)
-        .where(Topic.team_id == team_id, Topic.id == topic_id)
-        .values(name=name, keywords=keywords, channel_id=channel_id, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
+) -> int | None:
+    """Add a topic (`topic_id` None) or change one; its id, or None when the one to change is
+    gone. A name another topic took meanwhile raises IntegrityError."""
+    values = {"name": name, "keywords": keywords, "channel_id": channel_id, "updated_at": now}
+    if topic_id is None:
+        topic = Topic(team_id=team_id, created_at=now, **values)
+        session.add(topic)
+        session.flush()
+        return topic.id
+    changed = update_one(session, Topic, Topic.team_id == team_id, Topic.id == topic_id, **values)
     session.expire_all()
-    return result.rowcount == 1
+    return topic_id if changed else None
 
 
 def delete_topic(session: Session, team_id: str, topic_id: int) -> bool:

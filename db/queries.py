@@ -4,13 +4,25 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select, true, update
+from sqlalchemy import ColumnElement, delete, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.domain.offers import Route
 from bot.domain.requests import Delivery, RequestStatus
 from db.models import Base, HelpRequest, PersonPrefs, SlackUser, WorkspaceSettings
+
+
+def update_one(
+    session: Session, model: type[Base], *where: ColumnElement[bool], **values: Any
+) -> bool:
+    """UPDATE the row of `model` that matches `where`; False when none does (it is gone, or
+    another change got there first). Such a conditional update is how racing clicks are told
+    apart. The session is left as it is: callers read again what they show."""
+    result = session.execute(
+        update(model).where(*where).values(**values).execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
 
 
 def get_request(session: Session, request_id: int) -> HelpRequest | None:
@@ -32,25 +44,24 @@ def claim_delivery(
     claims on nobody's behalf (the recovery job).
     """
     owner = HelpRequest.asker_id == asker_id if asker_id is not None else true()
-    result = session.execute(
-        update(HelpRequest)
-        .where(
-            HelpRequest.id == request_id,
-            HelpRequest.status == RequestStatus.OPEN,
-            owner,
-            or_(
-                HelpRequest.delivery.in_([Delivery.PENDING, Delivery.FAILED]),
-                (HelpRequest.delivery == Delivery.POSTING)
-                & (HelpRequest.delivery_claimed_at < stale_before),
-            ),
-        )
-        .values(delivery=Delivery.POSTING, delivery_claimed_at=now, updated_at=now)
-        .execution_options(synchronize_session=False)
+    return update_one(
+        session,
+        HelpRequest,
+        HelpRequest.id == request_id,
+        HelpRequest.status == RequestStatus.OPEN,
+        owner,
+        or_(
+            HelpRequest.delivery.in_([Delivery.PENDING, Delivery.FAILED]),
+            (HelpRequest.delivery == Delivery.POSTING)
+            & (HelpRequest.delivery_claimed_at < stale_before),
+        ),
+        delivery=Delivery.POSTING,
+        delivery_claimed_at=now,
+        updated_at=now,
     )
-    return result.rowcount == 1
 
 
-def _draft_of(request_id: int, asker_id: str) -> tuple[Any, ...]:
+def _draft_of(request_id: int, asker_id: str) -> tuple[ColumnElement[bool], ...]:
     return (
         HelpRequest.id == request_id,
         HelpRequest.asker_id == asker_id,
@@ -71,20 +82,17 @@ def open_draft(
 ) -> bool:
     """Turn the asker's draft into an open request; False when it is not (or no longer) a draft
     of theirs. Conditional, so two clicks of *Post* publish it once."""
-    result = session.execute(
-        update(HelpRequest)
-        .where(*_draft_of(request_id, asker_id))
-        .values(
-            status=RequestStatus.OPEN,
-            recipient_id=recipient_id,
-            route=route,
-            delivery=delivery,
-            delivery_claimed_at=delivery_claimed_at,
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
+    return update_one(
+        session,
+        HelpRequest,
+        *_draft_of(request_id, asker_id),
+        status=RequestStatus.OPEN,
+        recipient_id=recipient_id,
+        route=route,
+        delivery=delivery,
+        delivery_claimed_at=delivery_claimed_at,
+        updated_at=now,
     )
-    return result.rowcount == 1
 
 
 def delete_draft(session: Session, request_id: int, asker_id: str) -> bool:

@@ -21,7 +21,6 @@ from sqlalchemy import (
     literal,
     select,
     union_all,
-    update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
@@ -42,7 +41,7 @@ from db.models import (
     TermStat,
     Topic,
 )
-from db.queries import dialect_insert
+from db.queries import dialect_insert, update_one
 
 _LIVE_OFFERS = (OfferStatus.OFFERED, OfferStatus.ACCEPTED)
 # term_stats row counting every indexed request, so the corpus size comes back with the terms.
@@ -495,24 +494,20 @@ def mark_suggested(session: Session, team_id: str, user_ids: Sequence[str], now:
 
 def claim_suggestion(session: Session, suggestion_id: int, now: datetime) -> bool:
     """Mark a suggestion as asked, unless something else already did."""
-    result = session.execute(
-        update(Suggestion)
-        .where(Suggestion.id == suggestion_id, Suggestion.status == SuggestionStatus.SUGGESTED)
-        .values(status=SuggestionStatus.ASKED, asked_at=now)
-        .execution_options(synchronize_session=False)
+    return update_one(
+        session,
+        Suggestion,
+        Suggestion.id == suggestion_id,
+        Suggestion.status == SuggestionStatus.SUGGESTED,
+        status=SuggestionStatus.ASKED,
+        asked_at=now,
     )
-    return result.rowcount == 1
 
 
 def set_suggestion_status(
     session: Session, suggestion_id: int, status: SuggestionStatus, now: datetime
 ) -> None:
-    session.execute(
-        update(Suggestion)
-        .where(Suggestion.id == suggestion_id)
-        .values(status=status, responded_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    update_one(session, Suggestion, Suggestion.id == suggestion_id, status=status, responded_at=now)
 
 
 def answer_suggestion(
@@ -525,17 +520,16 @@ def answer_suggestion(
     **values: Any,
 ) -> bool:
     """Record a helper's answer on their suggestion, if it is still in one of `only_from`."""
-    result = session.execute(
-        update(Suggestion)
-        .where(
-            Suggestion.request_id == request_id,
-            Suggestion.user_id == user_id,
-            Suggestion.status.in_(only_from),
-        )
-        .values(status=status, responded_at=now, **values)
-        .execution_options(synchronize_session=False)
+    return update_one(
+        session,
+        Suggestion,
+        Suggestion.request_id == request_id,
+        Suggestion.user_id == user_id,
+        Suggestion.status.in_(only_from),
+        status=status,
+        responded_at=now,
+        **values,
     )
-    return result.rowcount == 1
 
 
 def due_for_widening(session: Session, now: datetime, limit: int) -> list[int]:
@@ -562,10 +556,11 @@ def due_for_widening(session: Session, now: datetime, limit: int) -> list[int]:
 
 
 def claim_widening(session: Session, request_id: int, now: datetime) -> bool:
-    result = session.execute(
-        update(HelpRequest)
-        .where(HelpRequest.id == request_id, HelpRequest.widened_at.is_(None))
-        .values(widened_at=now, updated_at=now)
-        .execution_options(synchronize_session=False)
+    return update_one(
+        session,
+        HelpRequest,
+        HelpRequest.id == request_id,
+        HelpRequest.widened_at.is_(None),
+        widened_at=now,
+        updated_at=now,
     )
-    return result.rowcount == 1

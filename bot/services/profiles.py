@@ -289,17 +289,7 @@ def save_topic(
     assert form.channel_id is not None  # validated above
     now = clock()
     try:
-        if topic_id is None:
-            topic = pq.add_topic(
-                session,
-                team_id=team_id,
-                name=name,
-                keywords=keywords,
-                channel_id=form.channel_id,
-                now=now,
-            )
-            topic_id = topic.id
-        elif not pq.update_topic(
+        saved_id = pq.save_topic(
             session,
             team_id=team_id,
             topic_id=topic_id,
@@ -307,7 +297,8 @@ def save_topic(
             keywords=keywords,
             channel_id=form.channel_id,
             now=now,
-        ):
+        )
+        if saved_id is None:
             session.rollback()
             return TopicResult(TopicOutcome.NOT_FOUND, {})
         session.commit()
@@ -315,8 +306,8 @@ def save_topic(
         # Another admin saved the same name a moment ago.
         session.rollback()
         return TopicResult(TopicOutcome.INVALID, {"name": f"There is already a topic “{name}”."})
-    log.info("topic %s saved by %s", topic_id, user_id)
-    saved = pq.get_topic(session, team_id, topic_id)
+    log.info("topic %s saved by %s", saved_id, user_id)
+    saved = pq.get_topic(session, team_id, saved_id)
     return TopicResult(TopicOutcome.SAVED, {}, topic_info(saved) if saved else None)
 
 
