@@ -29,9 +29,9 @@ class WorkspacePolicy:
     digest_tz: str = "UTC"
 
 
+_KINDS = frozenset(NudgeKind)
+
+
 def nudge_kinds(values: Iterable[str]) -> frozenset[NudgeKind]:
     """The known nudge kinds among stored or submitted strings; anything else is dropped."""
     return frozenset(NudgeKind(v) for v in values if v in _KINDS)
-
-
-_KINDS = frozenset(NudgeKind)
