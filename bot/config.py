@@ -16,17 +16,13 @@ from urllib.parse import urlparse
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.domain.support import SupportResource
+
 DEFAULT_DATABASE_URL = "sqlite:///reciprocity.db"
 DEFAULT_PORT = 3000
 DEFAULT_API_URL = "https://slack.com/api/"
 
 _SETTINGS_PAGE = "your app's page at https://api.slack.com/apps"
-
-
-@dataclass(frozen=True)
-class SupportResource:
-    label: str
-    url: str
 
 
 class SettingsError(Exception):

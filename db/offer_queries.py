@@ -6,13 +6,14 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.domain.offers import DeclineReason, EventKind, OfferStatus, SuggestionStatus
 from bot.domain.requests import RequestStatus
 from db.models import HelpRequest, Offer, RequestEvent, Suggestion, Thanks
-from db.queries import insert_for
+from db.queries import insert_ignoring_duplicates, update_one
+from db.routing_queries import answer_suggestion
 
 
 def record_event(
@@ -60,11 +61,12 @@ def request_at(session: Session, channel: str, ts: str) -> HelpRequest | None:
 def bump(session: Session, request_id: int, now: datetime) -> None:
     """Count a change the posted message shows. On PostgreSQL the UPDATE also locks the request's
     row until commit, so changes to one request are applied one after another."""
-    session.execute(
-        update(HelpRequest)
-        .where(HelpRequest.id == request_id)
-        .values(revision=HelpRequest.revision + 1, updated_at=now)
-        .execution_options(synchronize_session=False)
+    update_one(
+        session,
+        HelpRequest,
+        HelpRequest.id == request_id,
+        revision=HelpRequest.revision + 1,
+        updated_at=now,
     )
 
 
@@ -72,13 +74,14 @@ def bump_if_open(session: Session, request_id: int, now: datetime) -> bool:
     """Count a change, only while the request is open. Done before changing an offer: on
     PostgreSQL the UPDATE waits for a concurrent resolve (or withdrawal) to commit and then sees
     its status, so an offer or an acceptance never lands on a request that just closed."""
-    result = session.execute(
-        update(HelpRequest)
-        .where(HelpRequest.id == request_id, HelpRequest.status == RequestStatus.OPEN)
-        .values(revision=HelpRequest.revision + 1, updated_at=now)
-        .execution_options(synchronize_session=False)
+    return update_one(
+        session,
+        HelpRequest,
+        HelpRequest.id == request_id,
+        HelpRequest.status == RequestStatus.OPEN,
+        revision=HelpRequest.revision + 1,
+        updated_at=now,
     )
-    return result.rowcount == 1
 
 
 def revision_of(session: Session, request_id: int) -> int | None:
@@ -100,13 +103,15 @@ def move_request(
     conditions = [HelpRequest.id == request_id, HelpRequest.status.in_(list(from_status))]
     if asker_id is not None:
         conditions.append(HelpRequest.asker_id == asker_id)
-    result = session.execute(
-        update(HelpRequest)
-        .where(*conditions)
-        .values(status=to_status, revision=HelpRequest.revision + 1, updated_at=now, **values)
-        .execution_options(synchronize_session=False)
+    return update_one(
+        session,
+        HelpRequest,
+        *conditions,
+        status=to_status,
+        revision=HelpRequest.revision + 1,
+        updated_at=now,
+        **values,
     )
-    return result.rowcount == 1
 
 
 def offers_of(session: Session, request_id: int) -> list[Offer]:
@@ -131,9 +136,8 @@ def insert_offer(session: Session, values: dict[str, Any]) -> int | None:
     """Record an offer and return its id; None when this helper already offered on this request.
     RETURNING says whether a row went in: rowcount is not reliable for INSERT on every driver."""
     return session.scalar(
-        insert_for(session)(Offer)
+        insert_ignoring_duplicates(session, Offer, ["request_id", "helper_id"])
         .values(**values)
-        .on_conflict_do_nothing(index_elements=["request_id", "helper_id"])
         .returning(Offer.id)
     )
 
@@ -157,30 +161,17 @@ def move_offer(
     conditions = [Offer.id == offer_id, Offer.status.in_(list(from_status))]
     if helper_id is not None:
         conditions.append(Offer.helper_id == helper_id)
-    result = session.execute(
-        update(Offer)
-        .where(*conditions)
-        .values(status=to_status, updated_at=now, **values)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
+    return update_one(session, Offer, *conditions, status=to_status, updated_at=now, **values)
 
 
 def set_offer(session: Session, offer_id: int, **values: Any) -> None:
-    session.execute(
-        update(Offer)
-        .where(Offer.id == offer_id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
+    update_one(session, Offer, Offer.id == offer_id, **values)
 
 
 def add_thanks(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
         session.execute(
-            insert_for(session)(Thanks)
-            .values(list(rows))
-            .on_conflict_do_nothing(index_elements=["request_id", "to_id"])
+            insert_ignoring_duplicates(session, Thanks, ["request_id", "to_id"]).values(list(rows))
         )
 
 
@@ -208,17 +199,14 @@ def due_for_follow_up(session: Session, now: datetime, limit: int) -> list[tuple
 
 
 def claim_follow_up(session: Session, request_id: int, now: datetime) -> bool:
-    result = session.execute(
-        update(HelpRequest)
-        .where(
-            HelpRequest.id == request_id,
-            HelpRequest.status == RequestStatus.OPEN,
-            HelpRequest.followed_up_at.is_(None),
-        )
-        .values(followed_up_at=now)
-        .execution_options(synchronize_session=False)
+    return update_one(
+        session,
+        HelpRequest,
+        HelpRequest.id == request_id,
+        HelpRequest.status == RequestStatus.OPEN,
+        HelpRequest.followed_up_at.is_(None),
+        followed_up_at=now,
     )
-    return result.rowcount == 1
 
 
 def unanswered_follow_ups(session: Session, asked_before: datetime, limit: int) -> list[int]:
@@ -253,23 +241,20 @@ def decline_reasons(session: Session, request_id: int) -> list[DeclineReason]:
 def claim_feedback_message(session: Session, request_id: int) -> bool:
     """Only one of several helpers passing at once posts the asker's feedback message; the rest
     update it. An empty ts marks "being posted"."""
-    result = session.execute(
-        update(HelpRequest)
-        .where(HelpRequest.id == request_id, HelpRequest.feedback_ts.is_(None))
-        .values(feedback_ts="")
-        .execution_options(synchronize_session=False)
+    return update_one(
+        session,
+        HelpRequest,
+        HelpRequest.id == request_id,
+        HelpRequest.feedback_ts.is_(None),
+        feedback_ts="",
     )
-    return result.rowcount == 1
 
 
 def set_feedback_message(
     session: Session, request_id: int, channel: str | None, ts: str | None
 ) -> None:
-    session.execute(
-        update(HelpRequest)
-        .where(HelpRequest.id == request_id)
-        .values(feedback_channel=channel, feedback_ts=ts)
-        .execution_options(synchronize_session=False)
+    update_one(
+        session, HelpRequest, HelpRequest.id == request_id, feedback_channel=channel, feedback_ts=ts
     )
 
 
@@ -297,22 +282,16 @@ def decline_suggestion(
     now: datetime,
 ) -> bool:
     """A helper asked directly passes, with their reason; once."""
-    result = session.execute(
-        update(Suggestion)
-        .where(
-            Suggestion.request_id == request_id,
-            Suggestion.user_id == user_id,
-            Suggestion.status == SuggestionStatus.ASKED,
-        )
-        .values(
-            status=SuggestionStatus.DECLINED,
-            responded_at=now,
-            decline_reason=reason,
-            decline_note=note,
-        )
-        .execution_options(synchronize_session=False)
+    return answer_suggestion(
+        session,
+        request_id,
+        user_id,
+        SuggestionStatus.DECLINED,
+        now,
+        only_from=(SuggestionStatus.ASKED,),
+        decline_reason=reason,
+        decline_note=note,
     )
-    return result.rowcount == 1
 
 
 def recent_offers(

@@ -3,12 +3,12 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from bot.domain.routing import skill_stem
 from db.models import HelperProfile, HelperSkill, HelperTopic, Topic
-from db.queries import insert_for
+from db.queries import insert_ignoring_duplicates, update_one, upsert
 
 
 def get_profile(session: Session, team_id: str, user_id: str) -> HelperProfile | None:
@@ -50,24 +50,13 @@ def save_profile(
     """Write the whole profile: the person's topic and skill rows are replaced by these. Topic ids
     of other workspaces (or deleted since the form was opened) are dropped, not stored. The caller
     commits, so the profile changes all at once."""
-    statement = insert_for(session)(HelperProfile).values(
-        team_id=team_id,
-        user_id=user_id,
-        weekly_capacity=weekly_capacity,
-        paused=paused,
-        updated_at=now,
-    )
     # An upsert, so a double submit cannot trip over the primary key, and the routing's
     # last_suggested_at survives an edit.
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["team_id", "user_id"],
-            set_={
-                "weekly_capacity": statement.excluded.weekly_capacity,
-                "paused": statement.excluded.paused,
-                "updated_at": statement.excluded.updated_at,
-            },
-        )
+    upsert(
+        session,
+        HelperProfile,
+        {"team_id": team_id, "user_id": user_id},
+        {"weekly_capacity": weekly_capacity, "paused": paused, "updated_at": now},
     )
     session.execute(
         delete(HelperTopic).where(HelperTopic.team_id == team_id, HelperTopic.user_id == user_id)
@@ -81,20 +70,18 @@ def save_profile(
         ).all()
         if known:
             session.execute(
-                insert_for(session)(HelperTopic)
-                .values([{"team_id": team_id, "user_id": user_id, "topic_id": t} for t in known])
-                .on_conflict_do_nothing()
+                insert_ignoring_duplicates(session, HelperTopic).values(
+                    [{"team_id": team_id, "user_id": user_id, "topic_id": t} for t in known]
+                )
             )
     if skills:
         session.execute(
-            insert_for(session)(HelperSkill)
-            .values(
+            insert_ignoring_duplicates(session, HelperSkill).values(
                 [
                     {"team_id": team_id, "user_id": user_id, "skill": s, "stem": skill_stem(s)}
                     for s in dict.fromkeys(skills)
                 ]
             )
-            .on_conflict_do_nothing()
         )
     session.expire_all()
 
@@ -124,40 +111,27 @@ def topic_named(
     return session.scalars(query.limit(1)).first()
 
 
-def add_topic(
-    session: Session, *, team_id: str, name: str, keywords: str, channel_id: str, now: datetime
-) -> Topic:
-    topic = Topic(
-        team_id=team_id,
-        name=name,
-        keywords=keywords,
-        channel_id=channel_id,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(topic)
-    session.flush()
-    return topic
-
-
-def update_topic(
+def save_topic(
     session: Session,
     *,
     team_id: str,
-    topic_id: int,
+    topic_id: int | None,
     name: str,
     keywords: str,
     channel_id: str,
     now: datetime,
-) -> bool:
-    result = session.execute(
-        update(Topic)
-        .where(Topic.team_id == team_id, Topic.id == topic_id)
-        .values(name=name, keywords=keywords, channel_id=channel_id, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
+) -> int | None:
+    """Add a topic (`topic_id` None) or change one; its id, or None when the one to change is
+    gone. A name another topic took meanwhile raises IntegrityError."""
+    values = {"name": name, "keywords": keywords, "channel_id": channel_id, "updated_at": now}
+    if topic_id is None:
+        topic = Topic(team_id=team_id, created_at=now, **values)
+        session.add(topic)
+        session.flush()
+        return topic.id
+    changed = update_one(session, Topic, Topic.team_id == team_id, Topic.id == topic_id, **values)
     session.expire_all()
-    return result.rowcount == 1
+    return topic_id if changed else None
 
 
 def delete_topic(session: Session, team_id: str, topic_id: int) -> bool:

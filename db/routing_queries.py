@@ -21,9 +21,7 @@ from sqlalchemy import (
     literal,
     select,
     union_all,
-    update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable, operators
@@ -43,7 +41,7 @@ from db.models import (
     TermStat,
     Topic,
 )
-from db.queries import insert_for
+from db.queries import dialect_insert, update_one
 
 _LIVE_OFFERS = (OfferStatus.OFFERED, OfferStatus.ACCEPTED)
 # term_stats row counting every indexed request, so the corpus size comes back with the terms.
@@ -119,7 +117,7 @@ def _term_inserts(dialect: str) -> tuple[Executable, Executable]:
     """Index a request's terms, and count them: one row per term, sent as an executemany of a
     statement built once. A multi-row VALUES, built per call, was compiled afresh every time
     (about 2 ms on the submission's listener thread)."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = dialect_insert(dialect)
     postings = insert(RequestTerm.__table__).on_conflict_do_nothing()
     counted = insert(TermStat.__table__)
     counted = counted.on_conflict_do_update(
@@ -479,6 +477,13 @@ def suggestions_for(session: Session, request_id: int) -> list[Suggestion]:
     )
 
 
+def clear_suggestions(session: Session, request_id: int) -> None:
+    """Drop a draft's suggestions before its new version's go in (same helpers, same keys)."""
+    for old in suggestions_for(session, request_id):
+        session.delete(old)
+    session.flush()
+
+
 def mark_suggested(session: Session, team_id: str, user_ids: Sequence[str], now: datetime) -> None:
     session.execute(
         HelperProfile.__table__.update()
@@ -489,24 +494,20 @@ def mark_suggested(session: Session, team_id: str, user_ids: Sequence[str], now:
 
 def claim_suggestion(session: Session, suggestion_id: int, now: datetime) -> bool:
     """Mark a suggestion as asked, unless something else already did."""
-    result = session.execute(
-        update(Suggestion)
-        .where(Suggestion.id == suggestion_id, Suggestion.status == SuggestionStatus.SUGGESTED)
-        .values(status=SuggestionStatus.ASKED, asked_at=now)
-        .execution_options(synchronize_session=False)
+    return update_one(
+        session,
+        Suggestion,
+        Suggestion.id == suggestion_id,
+        Suggestion.status == SuggestionStatus.SUGGESTED,
+        status=SuggestionStatus.ASKED,
+        asked_at=now,
     )
-    return result.rowcount == 1
 
 
 def set_suggestion_status(
     session: Session, suggestion_id: int, status: SuggestionStatus, now: datetime
 ) -> None:
-    session.execute(
-        update(Suggestion)
-        .where(Suggestion.id == suggestion_id)
-        .values(status=status, responded_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    update_one(session, Suggestion, Suggestion.id == suggestion_id, status=status, responded_at=now)
 
 
 def answer_suggestion(
@@ -516,19 +517,19 @@ def answer_suggestion(
     status: SuggestionStatus,
     now: datetime,
     only_from: Sequence[SuggestionStatus],
+    **values: Any,
 ) -> bool:
     """Record a helper's answer on their suggestion, if it is still in one of `only_from`."""
-    result = session.execute(
-        update(Suggestion)
-        .where(
-            Suggestion.request_id == request_id,
-            Suggestion.user_id == user_id,
-            Suggestion.status.in_(only_from),
-        )
-        .values(status=status, responded_at=now)
-        .execution_options(synchronize_session=False)
+    return update_one(
+        session,
+        Suggestion,
+        Suggestion.request_id == request_id,
+        Suggestion.user_id == user_id,
+        Suggestion.status.in_(only_from),
+        status=status,
+        responded_at=now,
+        **values,
     )
-    return result.rowcount == 1
 
 
 def due_for_widening(session: Session, now: datetime, limit: int) -> list[int]:
@@ -555,22 +556,11 @@ def due_for_widening(session: Session, now: datetime, limit: int) -> list[int]:
 
 
 def claim_widening(session: Session, request_id: int, now: datetime) -> bool:
-    result = session.execute(
-        update(HelpRequest)
-        .where(HelpRequest.id == request_id, HelpRequest.widened_at.is_(None))
-        .values(widened_at=now, updated_at=now)
-        .execution_options(synchronize_session=False)
+    return update_one(
+        session,
+        HelpRequest,
+        HelpRequest.id == request_id,
+        HelpRequest.widened_at.is_(None),
+        widened_at=now,
+        updated_at=now,
     )
-    return result.rowcount == 1
-
-
-def add_offer(session: Session, values: dict[str, object]) -> bool:
-    """Record an offer; False when this helper already offered on this request. RETURNING says
-    whether a row went in: rowcount is not reliable for INSERT on every driver (psycopg: -1)."""
-    inserted = session.scalar(
-        insert_for(session)(Offer)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["request_id", "helper_id"])
-        .returning(Offer.id)
-    )
-    return inserted is not None

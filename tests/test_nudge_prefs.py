@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from bot.domain.message import Message, line, to_json
 from bot.domain.outbox import PERSONAL_DIGEST, OutboxStatus, outbox_key
+from bot.domain.prefs import WorkspacePolicy
 from bot.services import outbox
-from bot.services.prefs import WorkspacePolicy, policy_of, prefs_of
+from bot.services.prefs import policy_of, prefs_of
 from bot.slack.blocks import ids
 from db import outbox_queries as oq
 from db.models import PersonPrefs, WorkspaceSettings

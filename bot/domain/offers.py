@@ -1,5 +1,6 @@
 """How people respond to a request: suggestions to helpers, and their offers."""
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.domain.labelled import LabelledEnum
@@ -65,3 +66,13 @@ class EventKind(StrEnum):
     THANKED = "thanked"
     WITHDRAWN = "withdrawn"
     EXPIRED = "expired"
+
+
+@dataclass(frozen=True)
+class OfferView:
+    """An offer as the messages about it need it."""
+
+    id: int
+    helper_id: str
+    status: OfferStatus
+    group_channel: str | None = None

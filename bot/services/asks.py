@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
-from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
@@ -194,26 +193,19 @@ def publish_draft(
     if recipient_id is not None:
         route = Route.CHANNEL  # a private ask goes to that one person, and no one else
     now = clock()
-    result = session.execute(
-        update(HelpRequest)
-        .where(
-            HelpRequest.id == request_id,
-            HelpRequest.asker_id == user_id,
-            HelpRequest.status == RequestStatus.DRAFT,
-        )
-        .values(
-            status=RequestStatus.OPEN,
-            recipient_id=recipient_id,
-            route=route,
-            # A direct-only ask has no channel message until (unless) it is widened.
-            delivery=Delivery.PENDING if route == Route.DIRECT else Delivery.POSTING,
-            delivery_claimed_at=None if route == Route.DIRECT else now,
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
+    opened = queries.open_draft(
+        session,
+        request_id,
+        user_id,
+        recipient_id=recipient_id,
+        route=route,
+        # A direct-only ask has no channel message until (unless) it is widened.
+        delivery=Delivery.PENDING if route == Route.DIRECT else Delivery.POSTING,
+        delivery_claimed_at=None if route == Route.DIRECT else now,
+        now=now,
     )
     session.commit()
-    if result.rowcount != 1:
+    if not opened:
         log.info("draft %s not published for %s: not a draft of theirs", request_id, user_id)
         return DeliveryResult(Outcome.NOT_FOUND, request_id)
     request = queries.get_request(session, request_id)
@@ -229,15 +221,9 @@ def publish_draft(
 
 def discard_draft(session: Session, *, request_id: int, user_id: str) -> bool:
     """Forget a draft whose review was closed; a request already posted is never touched."""
-    result = session.execute(
-        delete(HelpRequest).where(
-            HelpRequest.id == request_id,
-            HelpRequest.asker_id == user_id,
-            HelpRequest.status == RequestStatus.DRAFT,
-        )
-    )
+    deleted = queries.delete_draft(session, request_id, user_id)
     session.commit()
-    return result.rowcount == 1
+    return deleted
 
 
 def retry_post(

@@ -11,36 +11,35 @@ from db.models import HelpRequest
 log = logging.getLogger(__name__)
 
 
+def _as_composed(request: HelpRequest) -> dict[str, Any]:
+    """What the asker composed, which a card and a draft both carry."""
+    return {
+        "what": request.what,
+        "why": request.why,
+        "kind": request.help_kind,
+        "size": request.size,
+        "needed_by": request.needed_by,
+        "channel": request.destination_channel,
+        "anonymous": request.anonymous,
+    }
+
+
 def card_of(request: HelpRequest, offers: int = 0, helpers: tuple[str, ...] = ()) -> RequestCard:
     return RequestCard(
         id=request.id,
         team_id=request.team_id,
         asker_id=request.asker_id,
-        what=request.what,
-        why=request.why,
-        kind=request.help_kind,
-        size=request.size,
-        needed_by=request.needed_by,
-        channel=request.destination_channel,
-        anonymous=request.anonymous,
         recipient_id=request.recipient_id,
         source_permalink=request.source_permalink,
         status=request.status,
         offers=offers,
         helpers=helpers,
+        **_as_composed(request),
     )
 
 
 def draft_of(request: HelpRequest) -> RequestDraft:
-    return RequestDraft(
-        what=request.what,
-        why=request.why,
-        kind=request.help_kind,
-        size=request.size,
-        needed_by=request.needed_by,
-        channel=request.destination_channel,
-        anonymous=request.anonymous,
-    )
+    return RequestDraft(**_as_composed(request))
 
 
 def who(request: HelpRequest | RequestCard) -> str:

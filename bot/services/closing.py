@@ -33,6 +33,8 @@ THANKS_MAX_CHARS = 1000
 # request is let go as expired.
 FOLLOW_UP_GRACE = timedelta(days=7)
 WORKING_HOURS = NudgePolicy()
+# An expired request can still be resolved, or extended and so re-opened.
+_CLOSABLE = (RequestStatus.OPEN, RequestStatus.EXPIRED)
 
 
 @dataclass(frozen=True)
@@ -46,11 +48,9 @@ def resolution_form(
     session: Session, *, request_id: int, user_id: str
 ) -> tuple[Outcome | None, ResolutionForm | None]:
     """What the asker's "mark resolved" form shows, or why this person can't resolve it."""
-    request = queries.get_request(session, request_id)
-    refused = _refuse(request, user_id, (RequestStatus.OPEN, RequestStatus.EXPIRED))
-    if refused is not None or request is None:
-        session.commit()
-        return refused or Outcome.NOT_FOUND, None
+    request = _askers_request(session, request_id, user_id, _CLOSABLE)
+    if isinstance(request, Outcome):
+        return request, None
     offers = rq.offers_of(session, request_id)
     session.commit()
     accepted = [o.helper_id for o in offers if o.status == OfferStatus.ACCEPTED]
@@ -73,16 +73,14 @@ def resolve_request(
     """Mark a request resolved (once, by its asker) and thank who helped: everyone accepted,
     anyone else the asker wrote a note to or picked. Each gets their thanks and what their
     help made possible; the thanks are kept. Returns the outcome and who was thanked."""
-    request = queries.get_request(session, request_id)
-    refused = _refuse(request, user_id, (RequestStatus.OPEN, RequestStatus.EXPIRED))
-    if refused is not None or request is None:
-        session.commit()
-        return refused or Outcome.NOT_FOUND, ()
+    request = _askers_request(session, request_id, user_id, _CLOSABLE)
+    if isinstance(request, Outcome):
+        return request, ()
     now = clock()
     if not rq.move_request(
         session,
         request_id,
-        from_status=(RequestStatus.OPEN, RequestStatus.EXPIRED),
+        from_status=_CLOSABLE,
         to_status=RequestStatus.RESOLVED,
         now=now,
         asker_id=user_id,
@@ -194,11 +192,9 @@ def no_longer_needed(
     session: Session, slack: SlackPort, *, request_id: int, user_id: str, clock: Clock
 ) -> Outcome:
     """The asker's *No longer needed* after needed-by: the request expires, kindly."""
-    request = queries.get_request(session, request_id)
-    refused = _refuse(request, user_id, (RequestStatus.OPEN,))
-    if refused is not None or request is None:
-        session.commit()
-        return refused or Outcome.NOT_FOUND
+    request = _askers_request(session, request_id, user_id, (RequestStatus.OPEN,))
+    if isinstance(request, Outcome):
+        return request
     now = clock()
     if not rq.move_request(
         session,
@@ -222,7 +218,7 @@ def extension_form(
     """The card for the "new needed-by" form, with a suggested time two days out (on the hour),
     or why this person can't extend it."""
     request = queries.get_request(session, request_id)
-    refused = _refuse(request, user_id, (RequestStatus.OPEN, RequestStatus.EXPIRED))
+    refused = _refuse(request, user_id, _CLOSABLE)
     card = card_of(request) if refused is None and request is not None else None
     session.commit()
     suggested = (clock() + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
@@ -248,11 +244,9 @@ def extend_request(
 ) -> Extension:
     """*Still need help*: a new needed-by re-opens the request (if it had expired) and routes
     it again: the next suggested helpers are asked, and it may be widened once more."""
-    request = queries.get_request(session, request_id)
-    refused = _refuse(request, user_id, (RequestStatus.OPEN, RequestStatus.EXPIRED))
-    if refused is not None or request is None:
-        session.commit()
-        return Extension(refused or Outcome.NOT_FOUND)
+    request = _askers_request(session, request_id, user_id, _CLOSABLE)
+    if isinstance(request, Outcome):
+        return Extension(request)
     now = clock()
     widen_at = now + widen_window(
         now, needed_by, fraction=widen.fraction, default=widen.without_deadline
@@ -260,7 +254,7 @@ def extend_request(
     if not rq.move_request(
         session,
         request_id,
-        from_status=(RequestStatus.OPEN, RequestStatus.EXPIRED),
+        from_status=_CLOSABLE,
         to_status=RequestStatus.OPEN,
         now=now,
         asker_id=user_id,
@@ -287,6 +281,19 @@ def extend_request(
     if request.recipient_id is None:
         asked = routing.ask_suggested(session, slack, request, routing.WIDEN_TO, clock)
     return Extension(Outcome.EXTENDED, asked, widen_at)
+
+
+def _askers_request(
+    session: Session, request_id: int, user_id: str, allowed: tuple[RequestStatus, ...]
+) -> HelpRequest | Outcome:
+    """The asker's own request when it is in one of `allowed`; otherwise why not, with the
+    read's transaction ended."""
+    request = queries.get_request(session, request_id)
+    refused = _refuse(request, user_id, allowed)
+    if refused is not None or request is None:
+        session.commit()
+        return refused or Outcome.NOT_FOUND
+    return request
 
 
 def _refuse(

@@ -19,12 +19,13 @@ from bot.domain.offers import (
     EventKind,
     OfferSource,
     OfferStatus,
+    OfferView,
     SuggestionStatus,
 )
 from bot.domain.requests import RequestStatus
 from bot.services import people, routing
 from bot.services.cards import card_of, who
-from bot.services.ports import MessageRef, OfferView, SlackError, SlackPort
+from bot.services.ports import MessageRef, SlackError, SlackPort
 from bot.services.status import live_card, refresh_post
 from db import offer_queries as rq
 from db import queries, routing_queries

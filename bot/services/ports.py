@@ -5,7 +5,7 @@ from typing import Protocol
 
 from bot.domain.feedback import DeclineFeedback
 from bot.domain.message import Message
-from bot.domain.offers import OfferStatus
+from bot.domain.offers import OfferView
 from bot.domain.requests import RequestCard
 
 
@@ -35,16 +35,6 @@ class Person:
 class PostedMessage:
     channel: str
     ts: str
-
-
-@dataclass(frozen=True)
-class OfferView:
-    """An offer as the messages about it need it."""
-
-    id: int
-    helper_id: str
-    status: OfferStatus
-    group_channel: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,48 +1,18 @@
 """What people chose about nudges and digests, and what admins chose for the workspace."""
 
 import logging
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
+from bot.domain.nudges import NudgeKind
+from bot.domain.prefs import SNOOZE, Prefs, WorkspacePolicy, nudge_kinds
 from db import queries
 from db.models import PersonPrefs, WorkspaceSettings
 
 log = logging.getLogger(__name__)
-
-SNOOZE = timedelta(days=14)
-# Every nudge kind (bot.domain.nudges.NudgeKind values); kept here as strings so preferences can
-# be read and written without the planning logic.
-NUDGE_KINDS = (
-    "start_small",
-    "people_say_yes",
-    "deadline_soon",
-    "matching_requests",
-    "reciprocity",
-)
-
-
-@dataclass(frozen=True)
-class Prefs:
-    snoozed_until: datetime | None = None
-    stopped: frozenset[str] = frozenset()
-    digest_off: bool = False
-
-
-@dataclass(frozen=True)
-class WorkspacePolicy:
-    """Defaults: every nudge on, at most two a week (and one a day) per person, "start small" after
-    four quiet weeks, digests on Monday at 9:00."""
-
-    enabled: frozenset[str] = frozenset(NUDGE_KINDS)
-    weekly_cap: int = 2
-    inactive_weeks: int = 4
-    digest_weekday: int = 0
-    digest_hour: int = 9
-    digest_tz: str = "UTC"
 
 
 def prefs_of(session: Session, team_id: str, user_id: str) -> Prefs:
@@ -52,23 +22,12 @@ def prefs_of(session: Session, team_id: str, user_id: str) -> Prefs:
     return Prefs(row.snoozed_until, _kinds(row.stopped_kinds), row.digest_off)
 
 
-def _kinds(stored: str) -> frozenset[str]:
-    return frozenset(k for k in stored.split(",") if k)
+def _kinds(stored: str) -> frozenset[NudgeKind]:
+    return nudge_kinds(stored.split(","))
 
 
 def _save(session: Session, team_id: str, user_id: str, clock: Clock, **values: object) -> None:
-    """An upsert: a first click, a double click and two first clicks at once all end with one
-    row holding the values."""
-    now = clock()
-    values = {**values, "updated_at": now}
-    statement = queries.insert_for(session)(PersonPrefs).values(
-        team_id=team_id, user_id=user_id, **{"stopped_kinds": "", "digest_off": False, **values}
-    )
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["team_id", "user_id"], set_={k: statement.excluded[k] for k in values}
-        )
-    )
+    queries.save_person_prefs(session, team_id, user_id, clock(), **values)
     session.commit()
 
 
@@ -80,9 +39,9 @@ def snooze(session: Session, *, team_id: str, user_id: str, clock: Clock) -> dat
 
 
 def stop_kind(session: Session, *, team_id: str, user_id: str, kind: str, clock: Clock) -> bool:
-    if kind not in NUDGE_KINDS:
+    if not nudge_kinds([kind]):
         return False
-    stopped = prefs_of(session, team_id, user_id).stopped | {kind}
+    stopped = prefs_of(session, team_id, user_id).stopped | {NudgeKind(kind)}
     _save(session, team_id, user_id, clock, stopped_kinds=",".join(sorted(stopped)))
     log.info("%s stopped %s nudges", user_id, kind)
     return True
@@ -101,7 +60,7 @@ def policy_of(session: Session, team_id: str) -> WorkspacePolicy:
     if row is None:
         return WorkspacePolicy()
     return WorkspacePolicy(
-        enabled=_kinds(row.enabled_kinds) & frozenset(NUDGE_KINDS),
+        enabled=_kinds(row.enabled_kinds),
         weekly_cap=row.weekly_cap,
         inactive_weeks=row.inactive_weeks,
         digest_weekday=row.digest_weekday,
@@ -135,22 +94,16 @@ def save_policy(
     errors = policy_errors(policy)
     if errors:
         return errors
-    values = {
-        "team_id": team_id,
-        "enabled_kinds": ",".join(sorted(policy.enabled)),
-        "weekly_cap": policy.weekly_cap,
-        "inactive_weeks": policy.inactive_weeks,
-        "digest_weekday": policy.digest_weekday,
-        "digest_hour": policy.digest_hour,
-        "digest_tz": policy.digest_tz,
-        "updated_at": clock(),
-    }
-    statement = queries.insert_for(session)(WorkspaceSettings).values(**values)
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["team_id"],
-            set_={k: statement.excluded[k] for k in values if k != "team_id"},
-        )
+    queries.save_workspace_settings(
+        session,
+        team_id,
+        enabled_kinds=",".join(sorted(policy.enabled)),
+        weekly_cap=policy.weekly_cap,
+        inactive_weeks=policy.inactive_weeks,
+        digest_weekday=policy.digest_weekday,
+        digest_hour=policy.digest_hour,
+        digest_tz=policy.digest_tz,
+        updated_at=clock(),
     )
     session.commit()
     log.info("%s saved the workspace's nudge and digest settings", user_id)

@@ -9,18 +9,32 @@ import logging
 import re
 from collections.abc import Collection
 from dataclasses import asdict, dataclass
-from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
-from bot.domain.offers import OfferStatus
-from bot.domain.requests import Delivery, RequestStatus
+from bot.domain.profiles import (
+    DEFAULT_CAPACITY,
+    KEYWORD_MAX_CHARS,
+    MAX_CAPACITY,
+    MAX_KEYWORDS,
+    MAX_SKILLS,
+    SKILL_MAX_CHARS,
+    TOPIC_NAME_MAX_CHARS,
+    Balance,
+    Home,
+    ProfileForm,
+    ProfileSummary,
+    RecentOffer,
+    RecentRequest,
+    TopicForm,
+    TopicInfo,
+)
 from bot.services import people
 from bot.services.ports import Person, SlackPort
-from bot.services.prefs import Prefs, WorkspacePolicy, policy_of, prefs_of
+from bot.services.prefs import policy_of, prefs_of
 from db import offer_queries as rq
 from db import profile_queries as pq
 from db import queries
@@ -28,13 +42,6 @@ from db.models import Topic
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CAPACITY = 3
-MAX_CAPACITY = 20
-MAX_SKILLS = 20
-SKILL_MAX_CHARS = 40
-TOPIC_NAME_MAX_CHARS = 80
-KEYWORD_MAX_CHARS = 60
-MAX_KEYWORDS = 50
 RECENT_REQUESTS = 5
 RECENT_OFFERS = 5
 
@@ -49,79 +56,6 @@ class TopicOutcome(StrEnum):
     INVALID = "invalid"
     NOT_ADMIN = "not_admin"
     NOT_FOUND = "not_found"
-
-
-@dataclass(frozen=True)
-class ProfileForm:
-    """The profile modal as submitted, before any checking."""
-
-    topic_ids: tuple[int, ...]
-    skills_text: str
-    capacity_text: str
-    paused: bool
-
-
-@dataclass(frozen=True)
-class TopicForm:
-    name: str
-    keywords_text: str
-    channel_id: str | None
-
-
-@dataclass(frozen=True)
-class TopicInfo:
-    id: int
-    name: str
-    keywords: tuple[str, ...]
-    channel_id: str
-
-
-@dataclass(frozen=True)
-class ProfileSummary:
-    exists: bool
-    weekly_capacity: int
-    paused: bool
-    topics: tuple[TopicInfo, ...]
-    skills: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class RecentRequest:
-    id: int
-    what: str
-    status: RequestStatus
-    delivery: Delivery
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class RecentOffer:
-    request_id: int
-    what: str
-    offer: OfferStatus
-    request: RequestStatus
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class Balance:
-    asked: int
-    helped: int
-    thanks: int
-
-
-@dataclass(frozen=True)
-class Home:
-    profile: ProfileSummary
-    recent: tuple[RecentRequest, ...]
-    offers: tuple[RecentOffer, ...]
-    balance: Balance
-    prefs: Prefs
-    now: datetime
-    # None for people who may not change them, as with topics.
-    policy: WorkspacePolicy | None
-    # None for people who may not keep topics, so their Home has no Topics section at all.
-    topics: tuple[TopicInfo, ...] | None
 
 
 @dataclass(frozen=True)
@@ -355,17 +289,7 @@ def save_topic(
     assert form.channel_id is not None  # validated above
     now = clock()
     try:
-        if topic_id is None:
-            topic = pq.add_topic(
-                session,
-                team_id=team_id,
-                name=name,
-                keywords=keywords,
-                channel_id=form.channel_id,
-                now=now,
-            )
-            topic_id = topic.id
-        elif not pq.update_topic(
+        saved_id = pq.save_topic(
             session,
             team_id=team_id,
             topic_id=topic_id,
@@ -373,7 +297,8 @@ def save_topic(
             keywords=keywords,
             channel_id=form.channel_id,
             now=now,
-        ):
+        )
+        if saved_id is None:
             session.rollback()
             return TopicResult(TopicOutcome.NOT_FOUND, {})
         session.commit()
@@ -381,8 +306,8 @@ def save_topic(
         # Another admin saved the same name a moment ago.
         session.rollback()
         return TopicResult(TopicOutcome.INVALID, {"name": f"There is already a topic “{name}”."})
-    log.info("topic %s saved by %s", topic_id, user_id)
-    saved = pq.get_topic(session, team_id, topic_id)
+    log.info("topic %s saved by %s", saved_id, user_id)
+    saved = pq.get_topic(session, team_id, saved_id)
     return TopicResult(TopicOutcome.SAVED, {}, topic_info(saved) if saved else None)
 
 

@@ -162,9 +162,7 @@ def save_suggestions(
     """Keep a draft's routing: its topic, its terms for later similarity, and its suggestions
     (replacing any from an earlier version of the same draft)."""
     request.topic_id = routing.topic.id if routing.topic else None
-    for old in rq.suggestions_for(session, request.id):
-        session.delete(old)
-    session.flush()
+    rq.clear_suggestions(session, request.id)
     for rank, suggestion in enumerate(routing.suggestions, start=1):
         session.add(
             SuggestionRow(

@@ -24,6 +24,7 @@ from bot.domain.outbox import (
     OutboxStatus,
     outbox_key,
 )
+from bot.domain.prefs import WorkspacePolicy
 from bot.domain.routing import lookup_keys, terms
 from bot.domain.worktime import zone_from
 from bot.services import prefs as prefs_service
@@ -227,7 +228,7 @@ def _channel_digests(
 def _personal_digests(
     session: Session,
     team_id: str,
-    policy: prefs_service.WorkspacePolicy,
+    policy: WorkspacePolicy,
     snapshot: _Snapshot,
     now: datetime,
 ) -> list[dict]:

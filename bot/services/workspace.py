@@ -5,8 +5,9 @@ from collections.abc import Collection
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
+from bot.domain.prefs import WorkspacePolicy
 from bot.services.ports import SlackPort
-from bot.services.prefs import WorkspacePolicy, policy_of, save_policy
+from bot.services.prefs import policy_of, save_policy
 from bot.services.profiles import is_admin
 
 

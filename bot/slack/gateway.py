@@ -8,8 +8,9 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.domain.feedback import DeclineFeedback
 from bot.domain.message import Message
+from bot.domain.offers import OfferView
 from bot.domain.requests import RequestCard
-from bot.services.ports import MessageRef, OfferView, Person, PostedMessage, SlackError
+from bot.services.ports import MessageRef, Person, PostedMessage, SlackError
 from bot.slack.blocks import messages, offers, scheduled
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,5 @@
 """Modals that close the loop: resolving with thanks, a new needed-by, passing with a reason."""
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -8,38 +7,20 @@ from typing import Any
 from slack_sdk.models.blocks import (
     ContextBlock,
     DateTimePickerElement,
-    InputBlock,
     MarkdownTextObject,
     Option,
-    PlainTextInputElement,
-    PlainTextObject,
-    RadioButtonsElement,
     SectionBlock,
     UserMultiSelectElement,
 )
-from slack_sdk.models.views import View
 
 from bot.domain.offers import DECLINE_NOTE_MAX_CHARS, DeclineReason
 from bot.domain.requests import RequestCard
 from bot.slack.blocks import ids
+from bot.slack.blocks.inputs import input_block, modal, radio_input, text_input
 from bot.slack.blocks.state import selected, state_values, text, timestamp, users
 from bot.slack.blocks.text import escape, slack_date, truncate
 
 NOTE_MAX_CHARS = 1000
-
-
-def _modal(
-    callback_id: str, title: str, submit: str, metadata: dict[str, Any], blocks: list[Any]
-) -> dict[str, Any]:
-    return View(
-        type="modal",
-        callback_id=callback_id,
-        title=PlainTextObject(text=title),
-        submit=PlainTextObject(text=submit),
-        close=PlainTextObject(text="Cancel"),
-        private_metadata=json.dumps(metadata, separators=(",", ":")),
-        blocks=blocks,
-    ).to_dict()
 
 
 def _about(card: RequestCard) -> ContextBlock:
@@ -71,41 +52,37 @@ def resolve_modal(
         status = "you accepted their offer" if helper in accepted else "offered to help"
         blocks.append(SectionBlock(text=MarkdownTextObject(text=f"*<@{helper}>*, {status}")))
         blocks.append(
-            InputBlock(
-                block_id=f"{ids.THANKS_BLOCK_PREFIX}{helper}",
-                label="Thank-you note",
+            text_input(
+                f"{ids.THANKS_BLOCK_PREFIX}{helper}",
+                ids.THANKS_INPUT,
+                "Thank-you note",
                 optional=True,
-                element=PlainTextInputElement(
-                    action_id=ids.THANKS_INPUT,
-                    multiline=True,
-                    max_length=NOTE_MAX_CHARS,
-                    placeholder="Thank you for…",
-                ),
+                multiline=True,
+                max_length=NOTE_MAX_CHARS,
+                placeholder="Thank you for…",
             )
         )
     blocks.append(
-        InputBlock(
-            block_id=ids.IMPACT_BLOCK,
-            label="What did their help make possible?",
+        text_input(
+            ids.IMPACT_BLOCK,
+            ids.IMPACT_INPUT,
+            "What did their help make possible?",
             hint="Helpers rarely hear what came of their help. One sentence is plenty.",
             optional=True,
-            element=PlainTextInputElement(
-                action_id=ids.IMPACT_INPUT,
-                multiline=True,
-                max_length=NOTE_MAX_CHARS,
-                placeholder="We shipped the fix a day early.",
-            ),
+            multiline=True,
+            max_length=NOTE_MAX_CHARS,
+            placeholder="We shipped the fix a day early.",
         )
     )
     blocks.append(
-        InputBlock(
-            block_id=ids.OTHERS_BLOCK,
-            label="Anyone else who helped?",
+        input_block(
+            ids.OTHERS_BLOCK,
+            "Anyone else who helped?",
+            UserMultiSelectElement(action_id=ids.OTHERS_INPUT, max_selected_items=10),
             optional=True,
-            element=UserMultiSelectElement(action_id=ids.OTHERS_INPUT, max_selected_items=10),
         )
     )
-    return _modal(ids.RESOLVE_MODAL, "Mark resolved", "Resolve", metadata, blocks)
+    return modal(ids.RESOLVE_MODAL, "Mark resolved", "Resolve", blocks, metadata=metadata)
 
 
 @dataclass(frozen=True)
@@ -151,17 +128,17 @@ def extend_modal(
     blocks: list[Any] = [
         _about(card),
         ContextBlock(elements=[MarkdownTextObject(text=f"It was needed by {was}.")]),
-        InputBlock(
-            block_id=ids.EXTEND_BLOCK,
-            label="New needed-by",
-            hint="In your own time zone. I'll ask a few more people, and widen it again if "
-            "nobody offers.",
-            element=DateTimePickerElement(
+        input_block(
+            ids.EXTEND_BLOCK,
+            "New needed-by",
+            DateTimePickerElement(
                 action_id=ids.EXTEND_INPUT, initial_date_time=int(suggested.timestamp())
             ),
+            hint="In your own time zone. I'll ask a few more people, and widen it again if "
+            "nobody offers.",
         ),
     ]
-    return _modal(ids.EXTEND_MODAL, "Still need help", "Extend", metadata, blocks)
+    return modal(ids.EXTEND_MODAL, "Still need help", "Extend", blocks, metadata=metadata)
 
 
 def read_extend_form(view: Any) -> datetime | None:
@@ -183,24 +160,20 @@ def decline_modal(card: RequestCard, metadata: dict[str, Any]) -> dict[str, Any]
                 )
             ]
         ),
-        InputBlock(
-            block_id=ids.DECLINE_REASON_BLOCK,
-            label="What's the main reason?",
-            element=RadioButtonsElement(action_id=ids.DECLINE_REASON_INPUT, options=reasons),
+        radio_input(
+            ids.DECLINE_REASON_BLOCK, ids.DECLINE_REASON_INPUT, "What's the main reason?", reasons
         ),
-        InputBlock(
-            block_id=ids.DECLINE_NOTE_BLOCK,
-            label="Anything else?",
+        text_input(
+            ids.DECLINE_NOTE_BLOCK,
+            ids.DECLINE_NOTE_INPUT,
+            "Anything else?",
             hint="Optional, and never shown to the asker.",
             optional=True,
-            element=PlainTextInputElement(
-                action_id=ids.DECLINE_NOTE_INPUT,
-                multiline=True,
-                max_length=DECLINE_NOTE_MAX_CHARS,
-            ),
+            multiline=True,
+            max_length=DECLINE_NOTE_MAX_CHARS,
         ),
     ]
-    return _modal(ids.DECLINE_MODAL, "Not this time", "Send", metadata, blocks)
+    return modal(ids.DECLINE_MODAL, "Not this time", "Send", blocks, metadata=metadata)
 
 
 def read_decline_form(view: Any) -> tuple[DeclineReason | None, str]:

@@ -17,10 +17,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.domain.nudges import NudgeKind
 from bot.domain.offers import OfferStatus
-from bot.domain.requests import Delivery, RequestStatus
-from bot.services.prefs import NUDGE_KINDS, Prefs, WorkspacePolicy
-from bot.services.profiles import (
+from bot.domain.prefs import Prefs, WorkspacePolicy
+from bot.domain.profiles import (
     Balance,
     Home,
     ProfileSummary,
@@ -28,6 +28,7 @@ from bot.services.profiles import (
     RecentRequest,
     TopicInfo,
 )
+from bot.domain.requests import Delivery, RequestStatus
 from bot.slack.blocks import ids
 from bot.slack.blocks.text import escape, slack_date, truncate
 
@@ -61,7 +62,7 @@ def _prefs_blocks(prefs: Prefs, now: datetime) -> list[Any]:
     if prefs.snoozed_until is not None and prefs.snoozed_until > now:
         nudges = f"Nudges snoozed until {slack_date(prefs.snoozed_until, '{date_long}')}."
     elif prefs.stopped:
-        names = ", ".join(sorted(NUDGE_LABELS.get(k, k) for k in prefs.stopped))
+        names = ", ".join(sorted(NUDGE_LABELS[k] for k in prefs.stopped))
         nudges = f"Nudges on, except: {names}."
     else:
         nudges = "Nudges on: at most one a day, only in your working hours."
@@ -87,17 +88,17 @@ def _prefs_blocks(prefs: Prefs, now: datetime) -> list[Any]:
 
 
 NUDGE_LABELS = {
-    "start_small": "start small",
-    "people_say_yes": "people say yes",
-    "deadline_soon": "deadline reminders",
-    "matching_requests": "requests that match your skills",
-    "reciprocity": "asking is part of the exchange",
+    NudgeKind.START_SMALL: "start small",
+    NudgeKind.PEOPLE_SAY_YES: "people say yes",
+    NudgeKind.DEADLINE_SOON: "deadline reminders",
+    NudgeKind.MATCHING_REQUESTS: "requests that match your skills",
+    NudgeKind.RECIPROCITY: "asking is part of the exchange",
 }
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def _policy_blocks(policy: WorkspacePolicy) -> list[Any]:
-    kinds = ", ".join(NUDGE_LABELS[k] for k in NUDGE_KINDS if k in policy.enabled) or "none"
+    kinds = ", ".join(NUDGE_LABELS[k] for k in NudgeKind if k in policy.enabled) or "none"
     text = (
         f"*Nudges on:* {kinds}\n"
         f"At most {policy.weekly_cap} a week per person; “start small” after "

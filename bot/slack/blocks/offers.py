@@ -12,9 +12,8 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.domain.feedback import DeclineFeedback, FeedbackAction
-from bot.domain.offers import OfferStatus
+from bot.domain.offers import OfferStatus, OfferView
 from bot.domain.requests import RequestCard
-from bot.services.ports import OfferView
 from bot.slack.blocks import ids
 from bot.slack.blocks.text import escape, slack_date, truncate
 

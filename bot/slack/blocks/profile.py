@@ -1,25 +1,19 @@
 """The helper profile modal and the topic modals: build them, and read them back from Slack."""
 
-import json
 from typing import Any
 
 from slack_sdk.models.blocks import (
-    CheckboxesElement,
     ContextBlock,
     ConversationFilter,
     ConversationSelectElement,
-    InputBlock,
     MarkdownTextObject,
     NumberInputElement,
     Option,
-    PlainTextInputElement,
-    PlainTextObject,
     SectionBlock,
     StaticMultiSelectElement,
 )
-from slack_sdk.models.views import View
 
-from bot.services.profiles import (
+from bot.domain.profiles import (
     MAX_CAPACITY,
     MAX_SKILLS,
     SKILL_MAX_CHARS,
@@ -30,7 +24,15 @@ from bot.services.profiles import (
     TopicInfo,
 )
 from bot.slack.blocks import ids
-from bot.slack.blocks.state import element, option_values, state_values, text
+from bot.slack.blocks.inputs import checkboxes_input, input_block, modal, text_input
+from bot.slack.blocks.state import (
+    element,
+    metadata_int,
+    option_values,
+    read_metadata,
+    state_values,
+    text,
+)
 from bot.slack.blocks.text import escape, truncate
 
 NOT_ADMIN = "Only workspace admins can change topics."
@@ -60,16 +62,16 @@ def profile_modal(profile: ProfileSummary, topics: list[TopicInfo]) -> dict[str,
             option for option, topic in zip(options, offered, strict=True) if topic.id in chosen
         ]
         blocks.append(
-            InputBlock(
-                block_id=ids.PROFILE_TOPICS_BLOCK,
-                label="Topics you're glad to help with",
-                optional=True,
-                element=StaticMultiSelectElement(
+            input_block(
+                ids.PROFILE_TOPICS_BLOCK,
+                "Topics you're glad to help with",
+                StaticMultiSelectElement(
                     action_id=ids.PROFILE_TOPICS_INPUT,
                     placeholder="Choose topics",
                     options=options,
                     initial_options=initial or None,
                 ),
+                optional=True,
             )
         )
     else:
@@ -84,63 +86,49 @@ def profile_modal(profile: ProfileSummary, topics: list[TopicInfo]) -> dict[str,
             )
         )
     blocks += [
-        InputBlock(
-            block_id=ids.PROFILE_SKILLS_BLOCK,
-            label="Skills",
+        text_input(
+            ids.PROFILE_SKILLS_BLOCK,
+            ids.PROFILE_SKILLS_INPUT,
+            "Skills",
             hint=f"Separated by commas, up to {MAX_SKILLS}, e.g. SQL, incident reviews, Figma.",
             optional=True,
-            element=PlainTextInputElement(
-                action_id=ids.PROFILE_SKILLS_INPUT,
-                multiline=True,
-                max_length=_SKILLS_MAX_LENGTH,
-                initial_value=", ".join(profile.skills) or None,
-                placeholder="What people could ask you about",
-            ),
+            multiline=True,
+            max_length=_SKILLS_MAX_LENGTH,
+            initial=", ".join(profile.skills),
+            placeholder="What people could ask you about",
         ),
-        InputBlock(
-            block_id=ids.PROFILE_CAPACITY_BLOCK,
-            label="Asks a week you can take",
-            hint="Reciprocity stops suggesting you once this many people have asked you.",
-            element=NumberInputElement(
+        input_block(
+            ids.PROFILE_CAPACITY_BLOCK,
+            "Asks a week you can take",
+            NumberInputElement(
                 action_id=ids.PROFILE_CAPACITY_INPUT,
                 is_decimal_allowed=False,
                 min_value=0,
                 max_value=MAX_CAPACITY,
                 initial_value=profile.weekly_capacity,
             ),
+            hint="Reciprocity stops suggesting you once this many people have asked you.",
         ),
-        InputBlock(
-            block_id=ids.PROFILE_PAUSED_BLOCK,
-            label="Pause",
-            optional=True,
-            element=CheckboxesElement(
-                action_id=ids.PROFILE_PAUSED_INPUT,
-                options=[_paused_option()],
-                initial_options=[_paused_option()] if profile.paused else None,
-            ),
+        checkboxes_input(
+            ids.PROFILE_PAUSED_BLOCK,
+            ids.PROFILE_PAUSED_INPUT,
+            "Pause",
+            [_PAUSED],
+            checked=[ids.PAUSED_VALUE] if profile.paused else [],
         ),
     ]
-    view = View(
-        type="modal",
-        callback_id=ids.PROFILE_MODAL,
-        title=PlainTextObject(text="Your helper profile"),
-        submit=PlainTextObject(text="Save"),
-        close=PlainTextObject(text="Cancel"),
-        blocks=blocks,
-    )
-    return view.to_dict()
+    return modal(ids.PROFILE_MODAL, "Your helper profile", "Save", blocks)
 
 
 def _topic_option(topic: TopicInfo) -> Option:
     return Option(value=str(topic.id), label=truncate(topic.name, _OPTION_LABEL))
 
 
-def _paused_option() -> Option:
-    return Option(
-        value=ids.PAUSED_VALUE,
-        label="Don't suggest me for now",
-        description="Busy, away or heads-down: your profile stays as it is.",
-    )
+_PAUSED = Option(
+    value=ids.PAUSED_VALUE,
+    label="Don't suggest me for now",
+    description="Busy, away or heads-down: your profile stays as it is.",
+)
 
 
 def topic_modal(topic: TopicInfo | None = None) -> dict[str, Any]:
@@ -155,50 +143,43 @@ def topic_modal(topic: TopicInfo | None = None) -> dict[str, Any]:
                 )
             ]
         ),
-        InputBlock(
-            block_id=ids.TOPIC_NAME_BLOCK,
-            label="Name",
-            element=PlainTextInputElement(
-                action_id=ids.TOPIC_NAME_INPUT,
-                max_length=TOPIC_NAME_MAX_CHARS,
-                initial_value=topic.name if topic else None,
-                placeholder="e.g. Billing",
-            ),
+        text_input(
+            ids.TOPIC_NAME_BLOCK,
+            ids.TOPIC_NAME_INPUT,
+            "Name",
+            max_length=TOPIC_NAME_MAX_CHARS,
+            initial=topic.name if topic else None,
+            placeholder="e.g. Billing",
         ),
-        InputBlock(
-            block_id=ids.TOPIC_KEYWORDS_BLOCK,
-            label="Keywords",
+        text_input(
+            ids.TOPIC_KEYWORDS_BLOCK,
+            ids.TOPIC_KEYWORDS_INPUT,
+            "Keywords",
             hint="Separated by commas; a keyword may be a phrase, e.g. invoice, refund, tax rate.",
             optional=True,
-            element=PlainTextInputElement(
-                action_id=ids.TOPIC_KEYWORDS_INPUT,
-                multiline=True,
-                max_length=_KEYWORDS_MAX_LENGTH,
-                initial_value=", ".join(topic.keywords) if topic and topic.keywords else None,
-            ),
+            multiline=True,
+            max_length=_KEYWORDS_MAX_LENGTH,
+            initial=", ".join(topic.keywords) if topic else None,
         ),
-        InputBlock(
-            block_id=ids.TOPIC_CHANNEL_BLOCK,
-            label="Channel its requests go to",
-            hint="Invite Reciprocity there with /invite @Reciprocity.",
-            element=ConversationSelectElement(
+        input_block(
+            ids.TOPIC_CHANNEL_BLOCK,
+            "Channel its requests go to",
+            ConversationSelectElement(
                 action_id=ids.TOPIC_CHANNEL_INPUT,
                 placeholder="Choose a channel",
                 initial_conversation=topic.channel_id if topic else None,
                 filter=ConversationFilter(include=["public", "private"]),
             ),
+            hint="Invite Reciprocity there with /invite @Reciprocity.",
         ),
     ]
-    view = View(
-        type="modal",
-        callback_id=ids.TOPIC_MODAL,
-        title=PlainTextObject(text="Edit topic" if topic else "Add a topic"),
-        submit=PlainTextObject(text="Save" if topic else "Add topic"),
-        close=PlainTextObject(text="Cancel"),
-        private_metadata=_metadata(topic),
-        blocks=blocks,
+    return modal(
+        ids.TOPIC_MODAL,
+        "Edit topic" if topic else "Add a topic",
+        "Save" if topic else "Add topic",
+        blocks,
+        metadata=_metadata(topic),
     )
-    return view.to_dict()
 
 
 def topic_delete_modal(topic: TopicInfo, helpers: int) -> dict[str, Any]:
@@ -210,31 +191,23 @@ def topic_delete_modal(topic: TopicInfo, helpers: int) -> dict[str, Any]:
         f"Delete *{escape(topic.name)}*? {chose} Requests already sent by it stay where they "
         "were posted."
     )
-    view = View(
-        type="modal",
-        callback_id=ids.TOPIC_DELETE_MODAL,
-        title=PlainTextObject(text="Delete topic"),
-        submit=PlainTextObject(text="Delete"),
-        close=PlainTextObject(text="Cancel"),
-        private_metadata=_metadata(topic),
-        blocks=[SectionBlock(text=MarkdownTextObject(text=text))],
+    return modal(
+        ids.TOPIC_DELETE_MODAL,
+        "Delete topic",
+        "Delete",
+        [SectionBlock(text=MarkdownTextObject(text=text))],
+        metadata=_metadata(topic),
     )
-    return view.to_dict()
 
 
-def _metadata(topic: TopicInfo | None) -> str | None:
-    return json.dumps({"topic_id": topic.id}, separators=(",", ":")) if topic else None
+def _metadata(topic: TopicInfo | None) -> dict[str, Any] | None:
+    return {"topic_id": topic.id} if topic else None
 
 
 def metadata_topic_id(view: Any) -> int | None:
     """The topic a form was opened for; None for a new one or anything malformed."""
-    raw = view.get("private_metadata") if isinstance(view, dict) else None
-    try:
-        metadata = json.loads(raw) if isinstance(raw, str) and raw else {}
-    except ValueError:
-        return None
-    value = metadata.get("topic_id") if isinstance(metadata, dict) else None
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+    value = metadata_int(read_metadata(view), "topic_id")
+    return value if value is not None and value > 0 else None
 
 
 def read_profile_form(view: Any) -> ProfileForm:

@@ -1,6 +1,5 @@
 """The coaching review: how a request reads, with kind tips, before it is posted."""
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -10,20 +9,18 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     ContextBlock,
     DividerBlock,
-    InputBlock,
     MarkdownTextObject,
     Option,
-    PlainTextObject,
-    RadioButtonsElement,
     SectionBlock,
     UserSelectElement,
 )
-from slack_sdk.models.views import View
 
-from bot.config import SupportResource
 from bot.domain.offers import Route
 from bot.domain.smart import SmartReport, Verdict
+from bot.domain.support import SupportResource
 from bot.slack.blocks import ids
+from bot.slack.blocks.inputs import input_block, modal, radio_input
+from bot.slack.blocks.state import element, selected, state_values
 from bot.slack.blocks.text import escape
 
 # Suggestions, not marks: nothing here reads as a score or a fail.
@@ -85,12 +82,8 @@ def review_view(
         blocks += [
             DividerBlock(),
             SectionBlock(text=MarkdownTextObject(text=f"*Who could help*\n{people}")),
-            InputBlock(
-                block_id=ids.ROUTE_BLOCK,
-                label="How should it go out?",
-                element=RadioButtonsElement(
-                    action_id=ids.ROUTE_INPUT, options=options, initial_option=options[0]
-                ),
+            radio_input(
+                ids.ROUTE_BLOCK, ids.ROUTE_INPUT, "How should it go out?", options, options[0]
             ),
         ]
     if report.sensitive:
@@ -102,14 +95,12 @@ def review_view(
                     "could also ask one person you trust, privately, instead of a channel."
                 )
             ),
-            InputBlock(
-                block_id=ids.PRIVATE_BLOCK,
-                label="Send it privately to",
+            input_block(
+                ids.PRIVATE_BLOCK,
+                "Send it privately to",
+                UserSelectElement(action_id=ids.PRIVATE_INPUT, placeholder="Choose someone"),
                 hint="Only they will see it. Leave empty to post as planned.",
                 optional=True,
-                element=UserSelectElement(
-                    action_id=ids.PRIVATE_INPUT, placeholder="Choose someone"
-                ),
             ),
         ]
         if support:
@@ -119,35 +110,23 @@ def review_view(
                     elements=[MarkdownTextObject(text=f"Support is here for you too: {links}")]
                 )
             )
-    view = View(
-        type="modal",
-        callback_id=ids.ASK_REVIEW,
-        title=PlainTextObject(text="Before you post"),
-        submit=PlainTextObject(text="Send" if report.all_met else "Post as it is"),
-        close=PlainTextObject(text="Cancel"),
+    return modal(
+        ids.ASK_REVIEW,
+        "Before you post",
+        "Send" if report.all_met else "Post as it is",
+        blocks,
+        metadata={"request_id": request_id},
         # A closed review discards its draft, so nothing half-composed lingers.
         notify_on_close=True,
-        private_metadata=json.dumps({"request_id": request_id}),
-        blocks=blocks,
     )
-    return view.to_dict()
-
-
-def _element(view: Any, block_id: str, action_id: str) -> dict[str, Any]:
-    state = view.get("state") if isinstance(view, dict) else None
-    values = state.get("values") if isinstance(state, dict) else None
-    block = values.get(block_id) if isinstance(values, dict) else None
-    element = block.get(action_id) if isinstance(block, dict) else None
-    return element if isinstance(element, dict) else {}
 
 
 def read_private_recipient(view: Any) -> str | None:
-    user = _element(view, ids.PRIVATE_BLOCK, ids.PRIVATE_INPUT).get("selected_user")
+    user = element(state_values(view), ids.PRIVATE_BLOCK, ids.PRIVATE_INPUT).get("selected_user")
     return user if isinstance(user, str) and user else None
 
 
 def read_route(view: Any) -> Route:
     """The asker's choice; anything missing or unknown means the channel, as before routing."""
-    option = _element(view, ids.ROUTE_BLOCK, ids.ROUTE_INPUT).get("selected_option")
-    value = option.get("value") if isinstance(option, dict) else None
+    value = selected(state_values(view), ids.ROUTE_BLOCK, ids.ROUTE_INPUT)
     return Route(value) if value in Route._value2member_map_ else Route.CHANNEL

@@ -1,21 +1,16 @@
 """The admins' form for the workspace's nudges and digests."""
 
-import json
 from typing import Any
 
 from slack_sdk.models.blocks import (
-    CheckboxesElement,
-    InputBlock,
     Option,
-    PlainTextInputElement,
-    PlainTextObject,
-    StaticSelectElement,
 )
-from slack_sdk.models.views import View
 
-from bot.services.prefs import NUDGE_KINDS, WorkspacePolicy
+from bot.domain.nudges import NudgeKind
+from bot.domain.prefs import WorkspacePolicy, nudge_kinds
 from bot.slack.blocks import ids
 from bot.slack.blocks.home import NUDGE_LABELS, WEEKDAYS
+from bot.slack.blocks.inputs import checkboxes_input, modal, select_input, text_input
 from bot.slack.blocks.state import option_values, selected, state_values, text
 
 
@@ -23,88 +18,60 @@ def _numbers(values: range, unit: str) -> list[Option]:
     return [Option(value=str(n), label=f"{n} {unit}") for n in values]
 
 
-def _select(
-    block_id: str,
-    action_id: str,
-    label: str,
-    options: list[Option],
-    value: int,
-    hint: str | None = None,
-) -> InputBlock:
-    initial = next((o for o in options if o.value == str(value)), None)
-    return InputBlock(
-        block_id=block_id,
-        label=label,
-        hint=hint,
-        element=StaticSelectElement(action_id=action_id, options=options, initial_option=initial),
-    )
-
-
 def settings_modal(policy: WorkspacePolicy) -> dict[str, Any]:
-    kinds = [Option(value=k, label=NUDGE_LABELS[k].capitalize()) for k in NUDGE_KINDS]
+    kinds = [Option(value=k, label=NUDGE_LABELS[k].capitalize()) for k in NudgeKind]
     caps = _numbers(range(1, 8), "a week")
     quiet = _numbers(range(1, 27), "weeks")
     days = [Option(value=str(n), label=day) for n, day in enumerate(WEEKDAYS)]
     hours = [Option(value=str(h), label=f"{h:02d}:00") for h in range(24)]
     blocks = [
-        InputBlock(
-            block_id=ids.SETTINGS_KINDS_BLOCK,
-            label="Nudges to send",
-            optional=True,
-            element=CheckboxesElement(
-                action_id=ids.SETTINGS_KINDS_INPUT,
-                options=kinds,
-                initial_options=[o for o in kinds if o.value in policy.enabled] or None,
-            ),
+        checkboxes_input(
+            ids.SETTINGS_KINDS_BLOCK,
+            ids.SETTINGS_KINDS_INPUT,
+            "Nudges to send",
+            kinds,
+            checked=policy.enabled,
         ),
-        _select(
+        select_input(
             ids.SETTINGS_CAP_BLOCK,
             ids.SETTINGS_CAP_INPUT,
             "At most, per person",
             caps,
-            policy.weekly_cap,
+            str(policy.weekly_cap),
             hint="And never more than one a day.",
         ),
-        _select(
+        select_input(
             ids.SETTINGS_QUIET_BLOCK,
             ids.SETTINGS_QUIET_INPUT,
             "Invite to a small ask after",
             quiet,
-            policy.inactive_weeks,
+            str(policy.inactive_weeks),
         ),
-        _select(
+        select_input(
             ids.SETTINGS_DAY_BLOCK,
             ids.SETTINGS_DAY_INPUT,
             "Weekly digest day",
             days,
-            policy.digest_weekday,
+            str(policy.digest_weekday),
         ),
-        _select(
+        select_input(
             ids.SETTINGS_HOUR_BLOCK,
             ids.SETTINGS_HOUR_INPUT,
             "Weekly digest hour",
             hours,
-            policy.digest_hour,
+            str(policy.digest_hour),
             hint="Each person's digest arrives at this hour in their own time zone.",
         ),
-        InputBlock(
-            block_id=ids.SETTINGS_TZ_BLOCK,
-            label="Time zone for channel digests",
+        text_input(
+            ids.SETTINGS_TZ_BLOCK,
+            ids.SETTINGS_TZ_INPUT,
+            "Time zone for channel digests",
             hint="A name like Europe/Berlin or America/New_York.",
-            element=PlainTextInputElement(
-                action_id=ids.SETTINGS_TZ_INPUT, initial_value=policy.digest_tz, max_length=64
-            ),
+            initial=policy.digest_tz,
+            max_length=64,
         ),
     ]
-    return View(
-        type="modal",
-        callback_id=ids.SETTINGS_MODAL,
-        title=PlainTextObject(text="Nudges and digests"),
-        submit=PlainTextObject(text="Save"),
-        close=PlainTextObject(text="Cancel"),
-        private_metadata=json.dumps({}),
-        blocks=blocks,
-    ).to_dict()
+    return modal(ids.SETTINGS_MODAL, "Nudges and digests", "Save", blocks, metadata={})
 
 
 def _int(value: str | None) -> int:
@@ -116,7 +83,7 @@ def read_settings_form(view: Any) -> WorkspacePolicy:
     values = state_values(view)
     kinds = option_values(values, ids.SETTINGS_KINDS_BLOCK, ids.SETTINGS_KINDS_INPUT)
     return WorkspacePolicy(
-        enabled=frozenset(k for k in kinds if k in NUDGE_KINDS),
+        enabled=nudge_kinds(kinds),
         weekly_cap=_int(selected(values, ids.SETTINGS_CAP_BLOCK, ids.SETTINGS_CAP_INPUT)),
         inactive_weeks=_int(selected(values, ids.SETTINGS_QUIET_BLOCK, ids.SETTINGS_QUIET_INPUT)),
         digest_weekday=_int(selected(values, ids.SETTINGS_DAY_BLOCK, ids.SETTINGS_DAY_INPUT)),

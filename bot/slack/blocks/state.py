@@ -1,6 +1,7 @@
 """Reading a submitted view's state, tolerating anything missing or malformed: a field Slack did
 not send (or sent garbage for) reads as empty, and validation then says what is missing."""
 
+import json
 from typing import Any
 
 
@@ -48,3 +49,18 @@ def users(values: dict[str, Any], block_id: str, action_id: str) -> list[str]:
     if not isinstance(found, list):
         return []
     return [u for u in found if isinstance(u, str) and u[:1] in ("U", "W") and len(u) < 32]
+
+
+def read_metadata(view: Any) -> dict[str, Any]:
+    """The view's private_metadata as a dict; anything malformed reads as empty."""
+    raw = view.get("private_metadata") if isinstance(view, dict) else None
+    try:
+        metadata = json.loads(raw) if isinstance(raw, str) and raw else {}
+    except ValueError:
+        return {}
+    return metadata if isinstance(metadata, dict) else {}
+
+
+def metadata_int(metadata: dict[str, Any], key: str) -> int | None:
+    value = metadata.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

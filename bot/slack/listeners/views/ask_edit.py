@@ -9,8 +9,9 @@ from slack_sdk import WebClient
 from bot.domain.requests import validate_draft
 from bot.services.asks import Outcome, edit_request
 from bot.slack.blocks import ids
-from bot.slack.blocks.ask_modal import field_errors, metadata_int, read_ask_form, read_metadata
+from bot.slack.blocks.ask_modal import field_errors, read_ask_form
 from bot.slack.blocks.messages import refusal_text
+from bot.slack.blocks.state import metadata_int, read_metadata
 from bot.slack.deps import Deps
 from bot.slack.listeners.replies import tell_privately
 

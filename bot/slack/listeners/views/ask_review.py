@@ -8,9 +8,9 @@ from slack_sdk import WebClient
 
 from bot.services.asks import Outcome, discard_draft, publish_draft
 from bot.slack.blocks import ids
-from bot.slack.blocks.ask_modal import metadata_int, read_metadata
 from bot.slack.blocks.messages import refusal_text
 from bot.slack.blocks.review import read_private_recipient, read_route
+from bot.slack.blocks.state import metadata_int, read_metadata
 from bot.slack.deps import Deps
 from bot.slack.listeners.replies import tell_privately
 

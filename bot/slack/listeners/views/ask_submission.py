@@ -10,8 +10,9 @@ from bot.domain.requests import validate_draft
 from bot.services.asks import prepare_request, publish_draft, submit_request
 from bot.services.routing import SHOWN
 from bot.slack.blocks import ids
-from bot.slack.blocks.ask_modal import field_errors, metadata_int, read_ask_form, read_metadata
+from bot.slack.blocks.ask_modal import field_errors, read_ask_form
 from bot.slack.blocks.review import Suggested, review_view
+from bot.slack.blocks.state import metadata_int, read_metadata
 from bot.slack.deps import Deps
 
 

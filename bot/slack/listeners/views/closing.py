@@ -11,9 +11,9 @@ from bot.services.asks import Outcome
 from bot.services.closing import extend_request, resolve_request
 from bot.services.ports import MessageRef
 from bot.slack.blocks import ids
-from bot.slack.blocks.ask_modal import metadata_int, read_metadata
 from bot.slack.blocks.closing import read_extend_form, read_resolve_form, resolve_errors
 from bot.slack.blocks.messages import mentions, refusal_text
+from bot.slack.blocks.state import metadata_int, read_metadata
 from bot.slack.blocks.text import slack_date
 from bot.slack.deps import Deps
 from bot.slack.listeners.replies import answer_in_place, tell_privately

@@ -10,8 +10,8 @@ from bot.domain.offers import DECLINE_NOTE_MAX_CHARS
 from bot.services.offers import Answer, decline_help
 from bot.services.ports import MessageRef
 from bot.slack.blocks import ids
-from bot.slack.blocks.ask_modal import metadata_int, read_metadata
 from bot.slack.blocks.closing import read_decline_form
+from bot.slack.blocks.state import metadata_int, read_metadata
 from bot.slack.deps import Deps
 from bot.slack.listeners.actions.offers import REPLIES
 from bot.slack.listeners.replies import tell_privately

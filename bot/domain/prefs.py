@@ -1,0 +1,37 @@
+"""What people chose about nudges and digests, and what admins chose for the workspace."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.domain.nudges import NudgeKind
+
+SNOOZE = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class Prefs:
+    snoozed_until: datetime | None = None
+    stopped: frozenset[NudgeKind] = frozenset()
+    digest_off: bool = False
+
+
+@dataclass(frozen=True)
+class WorkspacePolicy:
+    """Defaults: every nudge on, at most two a week (and one a day) per person, "start small" after
+    four quiet weeks, digests on Monday at 9:00."""
+
+    enabled: frozenset[NudgeKind] = frozenset(NudgeKind)
+    weekly_cap: int = 2
+    inactive_weeks: int = 4
+    digest_weekday: int = 0
+    digest_hour: int = 9
+    digest_tz: str = "UTC"
+
+
+_KINDS = frozenset(NudgeKind)
+
+
+def nudge_kinds(values: Iterable[str]) -> frozenset[NudgeKind]:
+    """The known nudge kinds among stored or submitted strings; anything else is dropped."""
+    return frozenset(NudgeKind(v) for v in values if v in _KINDS)

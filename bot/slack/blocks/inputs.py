@@ -1,0 +1,118 @@
+"""The parts every form is made of: a modal around its blocks, and its kinds of input."""
+
+import json
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    CheckboxesElement,
+    InputBlock,
+    InputInteractiveElement,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    RadioButtonsElement,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+
+def modal(
+    callback_id: str,
+    title: str,
+    submit: str,
+    blocks: Sequence[Any],
+    *,
+    metadata: dict[str, Any] | None = None,
+    notify_on_close: bool | None = None,
+) -> dict[str, Any]:
+    return View(
+        type="modal",
+        callback_id=callback_id,
+        title=PlainTextObject(text=title),
+        submit=PlainTextObject(text=submit),
+        close=PlainTextObject(text="Cancel"),
+        private_metadata=(
+            json.dumps(metadata, separators=(",", ":")) if metadata is not None else None
+        ),
+        notify_on_close=notify_on_close,
+        blocks=blocks,
+    ).to_dict()
+
+
+def text_input(
+    block_id: str,
+    action_id: str,
+    label: str,
+    *,
+    hint: str | None = None,
+    optional: bool = False,
+    multiline: bool = False,
+    max_length: int | None = None,
+    initial: str | None = None,
+    placeholder: str | None = None,
+) -> InputBlock:
+    """A plain-text input; an empty `initial` leaves the field empty."""
+    field = PlainTextInputElement(
+        action_id=action_id,
+        multiline=multiline or None,
+        max_length=max_length,
+        initial_value=initial or None,
+        placeholder=placeholder,
+    )
+    return input_block(block_id, label, field, hint=hint, optional=optional)
+
+
+def option_for(options: Sequence[Option], value: str | None) -> Option | None:
+    return next((option for option in options if option.value == value), None)
+
+
+def select_input(
+    block_id: str,
+    action_id: str,
+    label: str,
+    options: list[Option],
+    value: str | None,
+    *,
+    hint: str | None = None,
+    placeholder: str | None = None,
+) -> InputBlock:
+    """A static select with the option for `value` chosen, if there is one."""
+    field = StaticSelectElement(
+        action_id=action_id,
+        placeholder=placeholder,
+        options=options,
+        initial_option=option_for(options, value),
+    )
+    return input_block(block_id, label, field, hint=hint)
+
+
+def radio_input(
+    block_id: str, action_id: str, label: str, options: list[Option], initial: Option | None = None
+) -> InputBlock:
+    field = RadioButtonsElement(action_id=action_id, options=options, initial_option=initial)
+    return input_block(block_id, label, field)
+
+
+def checkboxes_input(
+    block_id: str, action_id: str, label: str, options: list[Option], checked: Collection[str]
+) -> InputBlock:
+    """Optional checkboxes, those whose value is in `checked` ticked."""
+    ticked = [option for option in options if option.value in checked]
+    field = CheckboxesElement(action_id=action_id, options=options, initial_options=ticked or None)
+    return input_block(block_id, label, field, optional=True)
+
+
+def input_block(
+    block_id: str,
+    label: str,
+    element: InputInteractiveElement,
+    *,
+    hint: str | None = None,
+    optional: bool = False,
+) -> InputBlock:
+    """An input of any kind; `optional` is left out rather than sent as false, as in Slack's own
+    examples."""
+    return InputBlock(
+        block_id=block_id, label=label, hint=hint, optional=optional or None, element=element
+    )
