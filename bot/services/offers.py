@@ -21,11 +21,11 @@ from bot.domain.offers import (
     OfferStatus,
     SuggestionStatus,
 )
-from bot.domain.requests import RequestStatus
+from bot.domain.requests import RequestCard, RequestStatus
 from bot.services import people, routing
 from bot.services.cards import card_of, who
 from bot.services.ports import MessageRef, OfferView, SlackError, SlackPort
-from bot.services.status import live_card, refresh_post
+from bot.services.status import card_for, live_card, refresh_post
 from db import offer_queries as rq
 from db import queries, routing_queries
 from db.models import HelpRequest, Offer
@@ -422,6 +422,18 @@ def decline_help(
     routing.ask_suggested(session, slack, request, 1, clock)
     tell_declines(session, slack, request_id)
     return Answer.DECLINED
+
+
+def decline_form(
+    session: Session, request_id: int | None
+) -> tuple[Answer | None, RequestCard | None]:
+    """The request a *Not this time* form is about, while it still takes answers."""
+    card = card_for(session, request_id)
+    if card is None:
+        return Answer.NOT_FOUND, None
+    if card.status != RequestStatus.OPEN:
+        return Answer.NOT_OPEN, None
+    return None, card
 
 
 def tell_declines(session: Session, slack: SlackPort, request_id: int) -> None:
