@@ -5,6 +5,7 @@ Each change is one conditional statement committed before any Slack call, so a r
 double click or two people clicking at once change state once and send one message each."""
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -144,20 +145,24 @@ def offer_help(
     return Answer.OFFERED
 
 
+@dataclass(frozen=True)
+class Reaction:
+    """An offer emoji added to, or removed from, a message, by someone in a workspace."""
+
+    team_id: str
+    channel: str
+    ts: str
+    user_id: str
+    emoji: str  # without a skin tone
+
+
 def offer_by_reaction(
-    session: Session,
-    slack: SlackPort,
-    *,
-    team_id: str,
-    channel: str,
-    ts: str,
-    user_id: str,
-    emoji: str,
-    clock: Clock,
+    session: Session, slack: SlackPort, reaction: Reaction, *, clock: Clock
 ) -> Answer:
     """An offer emoji on a posted request is an offer. On any other message, from the asker, or
     from a bot or a deactivated account, it is just a reaction."""
-    request = rq.request_at(session, channel, ts)
+    team_id, user_id, emoji = reaction.team_id, reaction.user_id, reaction.emoji
+    request = rq.request_at(session, reaction.channel, reaction.ts)
     session.commit()
     if request is None or request.team_id != team_id or request.asker_id == user_id:
         return Answer.IGNORED
@@ -185,23 +190,16 @@ def offer_by_reaction(
 
 
 def withdraw_by_reaction(
-    session: Session,
-    slack: SlackPort,
-    *,
-    channel: str,
-    ts: str,
-    user_id: str,
-    emoji: str,
-    clock: Clock,
+    session: Session, slack: SlackPort, reaction: Reaction, *, clock: Clock
 ) -> Answer:
     """Removing the last offer emoji takes back an offer made with one, until the asker has
     accepted it. Someone with two offer emoji on the post who removes one still offers."""
-    request = rq.request_at(session, channel, ts)
-    offer = rq.offer_by(session, request.id, user_id) if request is not None else None
+    request = rq.request_at(session, reaction.channel, reaction.ts)
+    offer = rq.offer_by(session, request.id, reaction.user_id) if request is not None else None
     if offer is None:
         session.commit()
         return Answer.IGNORED
-    left = _emoji_set(offer.reactions) - {emoji}
+    left = _emoji_set(offer.reactions) - {reaction.emoji}
     rq.set_offer(session, offer.id, reactions=",".join(sorted(left)))
     session.commit()
     if left or offer.source != OfferSource.REACTION:

@@ -1,9 +1,10 @@
 """The opening steps every action and form listener shares: who acted, in which workspace, where,
 on which request, and the private replies only that person sees."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from logging import Logger
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
@@ -14,6 +15,8 @@ from bot.slack.blocks.ask_modal import metadata_int, read_metadata
 from bot.slack.blocks.messages import refusal_text
 from bot.slack.blocks.replies import answer_blocks
 from bot.slack.deps import Deps, deps_of
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,33 @@ class Acted:
         if self.metadata:
             return metadata_int(self.metadata, "request_id")
         return self.value_id
+
+    def on_request(self, use_case: Callable[..., T], **args: Any) -> T | None:
+        """Run a use case on the request acted on, in a session of its own:
+        `use_case(session, slack, request_id=…, clock=…, **args)`. When the payload names no
+        usable request, say it no longer exists and return None."""
+        if self.request_id is None:
+            self.missing()
+            return None
+        with self.deps.sessions() as session:
+            return use_case(
+                session, self.deps.slack, request_id=self.request_id, clock=self.deps.clock, **args
+            )
+
+    def as_admin(self, use_case: Callable[..., T], **args: Any) -> T:
+        """Run an admin-only use case, which checks the person against the admins itself, in a
+        session of its own: `use_case(session, slack, team_id=…, user_id=…, admin_ids=…,
+        clock=…, **args)`."""
+        with self.deps.sessions() as session:
+            return use_case(
+                session,
+                self.deps.slack,
+                team_id=self.team_id,
+                user_id=self.user_id,
+                admin_ids=self.deps.settings.admin_user_ids,
+                clock=self.deps.clock,
+                **args,
+            )
 
     def tell(self, text: str) -> None:
         """An ephemeral message where the person acted, or a DM when there is no such channel."""

@@ -14,38 +14,41 @@ from bot.slack.listeners.acted import Acted
 from bot.slack.listeners.forms import open_edit_form, open_extend_form, open_resolve_form
 
 
-def use_closing_button(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+def open_closing_form(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """RESOLVE_REQUEST, FOLLOW_UP_RESOLVED, FOLLOW_UP_EXTEND, FEEDBACK_EXTEND, FEEDBACK_EDIT."""
     ack()
     act = Acted.of(body, context)
-    request_id, deps = act.request_id, act.deps
-    if request_id is None:
+    # A follow-up is answered in place once its form is submitted.
+    origin = act.message if act.handled.startswith("follow_up") else None
+    if act.request_id is None:
         act.missing()
-    elif act.handled in (ids.RESOLVE_REQUEST, ids.FOLLOW_UP_RESOLVED, ids.FOLLOW_UP_EXTEND):
-        # A follow-up is answered in place once its form is submitted.
-        origin = act.message if act.handled.startswith("follow_up") else None
-        if act.handled == ids.FOLLOW_UP_EXTEND:
-            open_extend_form(act, request_id, origin)
-        else:
-            open_resolve_form(act, request_id, origin)
-    elif act.handled == ids.FEEDBACK_EXTEND:
-        open_extend_form(act, request_id)
-    elif act.handled == ids.FEEDBACK_EDIT:
-        open_edit_form(act, request_id)
-    elif act.handled == ids.FOLLOW_UP_DONE:
-        with deps.sessions() as session:
-            outcome = no_longer_needed(
-                session, deps.slack, request_id=request_id, user_id=act.user_id, clock=deps.clock
-            )
-        if outcome == Outcome.EXPIRED:
-            act.replace_message(LET_GO)
-        else:
-            act.refuse(outcome)
-    elif act.handled == ids.FEEDBACK_WIDEN:
-        with deps.sessions() as session:
-            result = widen_now(
-                session, deps.slack, request_id=request_id, user_id=act.user_id, clock=deps.clock
-            )
-        if result.outcome == Outcome.ALREADY_POSTED:
-            act.tell(WIDENED_ALREADY)
-        elif result.outcome not in (Outcome.POSTED, Outcome.FAILED):
-            act.refuse(result.outcome)
+    elif act.handled in (ids.RESOLVE_REQUEST, ids.FOLLOW_UP_RESOLVED):
+        open_resolve_form(act, act.request_id, origin)
+    elif act.handled in (ids.FOLLOW_UP_EXTEND, ids.FEEDBACK_EXTEND):
+        open_extend_form(act, act.request_id, origin)
+    else:
+        open_edit_form(act, act.request_id)
+
+
+def let_go(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """FOLLOW_UP_DONE: *No longer needed* closes the request."""
+    ack()
+    act = Acted.of(body, context)
+    outcome = act.on_request(no_longer_needed, user_id=act.user_id)
+    if outcome == Outcome.EXPIRED:
+        act.replace_message(LET_GO)
+    elif outcome is not None:
+        act.refuse(outcome)
+
+
+def widen(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """FEEDBACK_WIDEN: post a direct ask in its channel now."""
+    ack()
+    act = Acted.of(body, context)
+    result = act.on_request(widen_now, user_id=act.user_id)
+    if result is None or result.outcome in (Outcome.POSTED, Outcome.FAILED):
+        return
+    if result.outcome == Outcome.ALREADY_POSTED:
+        act.tell(WIDENED_ALREADY)
+    else:
+        act.refuse(result.outcome)

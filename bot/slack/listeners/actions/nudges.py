@@ -35,13 +35,17 @@ def change_from_home(ack: Ack, body: dict[str, Any], context: BoltContext) -> No
     """NUDGE_PREFS: resume nudges, or turn the digest on or off, from App Home."""
     ack()
     act = Acted.of(body, context)
-    who = {"team_id": act.team_id, "user_id": act.user_id, "clock": act.deps.clock}
+    if act.value not in (ids.PREFS_RESUME, ids.PREFS_DIGEST_ON, ids.PREFS_DIGEST_OFF):
+        act.logger.warning("nudge preference %r from %s", act.value, act.user_id)
+        return
     with act.deps.sessions() as session:
         if act.value == ids.PREFS_RESUME:
-            prefs.resume_nudges(session, **who)
-        elif act.value in (ids.PREFS_DIGEST_ON, ids.PREFS_DIGEST_OFF):
-            prefs.set_digest(session, on=act.value == ids.PREFS_DIGEST_ON, **who)
+            prefs.resume_nudges(
+                session, team_id=act.team_id, user_id=act.user_id, clock=act.deps.clock
+            )
         else:
-            act.logger.warning("nudge preference %r from %s", act.value, act.user_id)
-            return
+            on = act.value == ids.PREFS_DIGEST_ON
+            prefs.set_digest(
+                session, team_id=act.team_id, user_id=act.user_id, on=on, clock=act.deps.clock
+            )
     publish_home(act.deps, act.client, act.logger, team_id=act.team_id, user_id=act.user_id)

@@ -18,22 +18,16 @@ def offer(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     """OFFER_HELP (on a direct ask) and OFFER_FROM_POST."""
     ack()
     act = Acted.of(body, context)
-    if act.request_id is None:
-        act.missing()
-        return
     direct = act.handled == ids.OFFER_HELP
-    with act.deps.sessions() as session:
-        result = offers.offer_help(
-            session,
-            act.deps.slack,
-            request_id=act.request_id,
-            helper_id=act.user_id,
-            source=OfferSource.DIRECT if direct else OfferSource.BUTTON,
-            clock=act.deps.clock,
-            # Only a direct ask is the helper's own message, to be answered in place.
-            direct_ask=act.message if direct else None,
-        )
-    _reply(act, result)
+    result = act.on_request(
+        offers.offer_help,
+        helper_id=act.user_id,
+        source=OfferSource.DIRECT if direct else OfferSource.BUTTON,
+        # Only a direct ask is the helper's own message, to be answered in place.
+        direct_ask=act.message if direct else None,
+    )
+    if result is not None:
+        _reply(act, result)
 
 
 def answer_offer(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:

@@ -10,21 +10,23 @@ from bot.slack.blocks import ids
 from bot.slack.listeners.acted import Acted
 from bot.slack.listeners.forms import open_edit_form, open_resolve_form
 
+_CHOICES = (ids.MENU_EDIT, ids.MENU_WITHDRAW, ids.MENU_RESOLVE)
+
 
 def use_menu(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
     act = Acted.of(body, context)
-    request_id, deps = act.request_id, act.deps
-    if request_id is None or act.choice not in (ids.MENU_EDIT, ids.MENU_WITHDRAW, ids.MENU_RESOLVE):
+    if act.request_id is None or act.choice not in (
+        ids.MENU_EDIT,
+        ids.MENU_WITHDRAW,
+        ids.MENU_RESOLVE,
+    ):
         act.missing()
     elif act.choice == ids.MENU_RESOLVE:
-        open_resolve_form(act, request_id)
+        open_resolve_form(act, act.request_id)
     elif act.choice == ids.MENU_EDIT:
-        open_edit_form(act, request_id)
+        open_edit_form(act, act.request_id)
     else:
-        with deps.sessions() as session:
-            result = withdraw_request(
-                session, deps.slack, request_id=request_id, user_id=act.user_id, clock=deps.clock
-            )
-        if result.outcome != Outcome.WITHDRAWN:
+        result = act.on_request(withdraw_request, user_id=act.user_id)
+        if result is not None and result.outcome != Outcome.WITHDRAWN:
             act.refuse(result.outcome)

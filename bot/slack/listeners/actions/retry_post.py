@@ -21,19 +21,8 @@ def try_again(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     """RETRY_POST, and POST_TO_HELP_CHANNEL for the help channel instead."""
     ack()
     act = Acted.of(body, context)
-    if act.request_id is None:
-        act.missing()
-        return
     to_help = act.handled == ids.POST_TO_HELP_CHANNEL
-    with act.deps.sessions() as session:
-        result = retry_post(
-            session,
-            act.deps.slack,
-            request_id=act.request_id,
-            user_id=act.user_id,
-            clock=act.deps.clock,
-            channel=act.deps.settings.help_channel if to_help else None,
-            notice=act.message,
-        )
-    if result.outcome in _REFUSED:
+    channel = act.deps.settings.help_channel if to_help else None
+    result = act.on_request(retry_post, user_id=act.user_id, channel=channel, notice=act.message)
+    if result is not None and result.outcome in _REFUSED:
         act.refuse(result.outcome)

@@ -7,54 +7,31 @@ from typing import Any
 
 from slack_bolt import BoltContext
 
-from bot.services.offers import offer_by_reaction, withdraw_by_reaction
+from bot.services.offers import Reaction, offer_by_reaction, withdraw_by_reaction
 from bot.slack.deps import deps_of
 
 
 def reaction_added(event: dict[str, Any], context: BoltContext) -> None:
-    found = _offer_emoji_on_message(event, context)
-    if found is None or not context.team_id:
+    reaction = _offer_emoji_on_message(event, context)
+    if reaction is None or not reaction.team_id:
         return
-    user_id, channel, ts, emoji = found
     deps = deps_of(context)
     with deps.sessions() as session:
-        result = offer_by_reaction(
-            session,
-            deps.slack,
-            team_id=context.team_id,
-            channel=channel,
-            ts=ts,
-            user_id=user_id,
-            emoji=emoji,
-            clock=deps.clock,
-        )
-    context.logger.debug("reaction_added by %s on %s/%s: %s", user_id, channel, ts, result)
+        result = offer_by_reaction(session, deps.slack, reaction, clock=deps.clock)
+    context.logger.debug("reaction_added: %s: %s", reaction, result)
 
 
 def reaction_removed(event: dict[str, Any], context: BoltContext) -> None:
-    found = _offer_emoji_on_message(event, context)
-    if found is None:
-        return
-    user_id, channel, ts, emoji = found
-    deps = deps_of(context)
-    with deps.sessions() as session:
-        result = withdraw_by_reaction(
-            session,
-            deps.slack,
-            channel=channel,
-            ts=ts,
-            user_id=user_id,
-            emoji=emoji,
-            clock=deps.clock,
-        )
-    context.logger.debug("reaction_removed by %s on %s/%s: %s", user_id, channel, ts, result)
+    reaction = _offer_emoji_on_message(event, context)
+    if reaction is not None:
+        deps = deps_of(context)
+        with deps.sessions() as session:
+            result = withdraw_by_reaction(session, deps.slack, reaction, clock=deps.clock)
+        context.logger.debug("reaction_removed: %s: %s", reaction, result)
 
 
-def _offer_emoji_on_message(
-    event: dict[str, Any], context: BoltContext
-) -> tuple[str, str, str, str] | None:
-    """Who reacted, on which message, with which offer emoji; None for any other reaction, on
-    anything but a message, or by the app itself."""
+def _offer_emoji_on_message(event: dict[str, Any], context: BoltContext) -> Reaction | None:
+    """The reaction, when it is an offer emoji on a message by someone other than the app."""
     item = event.get("item") if isinstance(event.get("item"), dict) else {}
     user_id, channel, ts = event.get("user"), item.get("channel"), item.get("ts")
     emoji = _emoji(event.get("reaction"))
@@ -65,7 +42,7 @@ def _offer_emoji_on_message(
         or user_id == context.bot_user_id
     ):
         return None
-    return str(user_id), str(channel), str(ts), emoji
+    return Reaction(context.team_id or "", str(channel), str(ts), str(user_id), emoji)
 
 
 def _emoji(name: object) -> str:

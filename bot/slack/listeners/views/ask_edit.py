@@ -18,17 +18,6 @@ def save_edit(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: Bol
         ack(response_action="errors", errors=field_errors(errors))
         return
     ack()
-    if act.request_id is None:
-        act.missing()
-        return
-    with act.deps.sessions() as session:
-        result = edit_request(
-            session,
-            act.deps.slack,
-            request_id=act.request_id,
-            user_id=act.user_id,
-            draft=draft,
-            clock=act.deps.clock,
-        )
-    if result.outcome != Outcome.UPDATED:
+    result = act.on_request(edit_request, user_id=act.user_id, draft=draft)
+    if result is not None and result.outcome != Outcome.UPDATED:
         act.refuse(result.outcome)

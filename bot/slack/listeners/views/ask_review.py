@@ -15,26 +15,19 @@ def post_reviewed(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
 ) -> None:
     act = Acted.of(body, context)
-    recipient = read_private_recipient(view)
+    recipient, route = read_private_recipient(view), read_route(view)
     if recipient == act.user_id:
         ack(response_action="errors", errors={ids.PRIVATE_BLOCK: NOT_YOURSELF})
         return
     ack()
-    if act.request_id is None:
-        act.missing()
-        return
-    with act.deps.sessions() as session:
-        result = publish_draft(
-            session,
-            act.deps.slack,
-            request_id=act.request_id,
-            user_id=act.user_id,
-            clock=act.deps.clock,
-            recipient_id=recipient,
-            route=read_route(view),
-            widen=act.deps.widen,
-        )
-    if result.outcome == Outcome.NOT_FOUND:
+    result = act.on_request(
+        publish_draft,
+        user_id=act.user_id,
+        recipient_id=recipient,
+        route=route,
+        widen=act.deps.widen,
+    )
+    if result is not None and result.outcome == Outcome.NOT_FOUND:
         act.refuse(Outcome.NOT_FOUND)
 
 

@@ -21,20 +21,16 @@ def resolve(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltC
         return
     ack()
     act = Acted.of(body, context)
-    if act.request_id is None:
-        act.missing()
+    result = act.on_request(
+        resolve_request,
+        user_id=act.user_id,
+        notes=form.notes,
+        others=form.others,
+        impact=form.impact,
+    )
+    if result is None:
         return
-    with act.deps.sessions() as session:
-        outcome, thanked = resolve_request(
-            session,
-            act.deps.slack,
-            request_id=act.request_id,
-            user_id=act.user_id,
-            notes=form.notes,
-            others=form.others,
-            impact=form.impact,
-            clock=act.deps.clock,
-        )
+    outcome, thanked = result
     if outcome == Outcome.RESOLVED:
         act.answer(resolved(thanked))
     else:
@@ -52,20 +48,10 @@ def extend(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltCo
         ack(response_action="errors", errors={ids.EXTEND_BLOCK: problem})
         return
     ack()
-    if act.request_id is None:
-        act.missing()
-        return
-    with act.deps.sessions() as session:
-        result = extend_request(
-            session,
-            act.deps.slack,
-            request_id=act.request_id,
-            user_id=act.user_id,
-            needed_by=needed_by,
-            clock=act.deps.clock,
-            widen=act.deps.widen,
-        )
-    if result.outcome == Outcome.EXTENDED:
+    result = act.on_request(
+        extend_request, user_id=act.user_id, needed_by=needed_by, widen=act.deps.widen
+    )
+    if result is not None and result.outcome == Outcome.EXTENDED:
         act.answer(extended(needed_by, result.asked, result.widen_at))
-    else:
+    elif result is not None:
         act.refuse(result.outcome)

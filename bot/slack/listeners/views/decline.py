@@ -13,6 +13,7 @@ from bot.slack.listeners.acted import Acted
 
 
 def pass_on(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+    act = Acted.of(body, context)
     reason, note = read_decline_form(view)
     if reason is None:
         ack(response_action="errors", errors={ids.DECLINE_REASON_BLOCK: PICK_DECLINE_REASON})
@@ -21,22 +22,10 @@ def pass_on(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltC
         ack(response_action="errors", errors={ids.DECLINE_NOTE_BLOCK: DECLINE_NOTE_TOO_LONG})
         return
     ack()
-    act = Acted.of(body, context)
-    if act.request_id is None:
-        act.missing()
-        return
-    with act.deps.sessions() as session:
-        result = decline_help(
-            session,
-            act.deps.slack,
-            request_id=act.request_id,
-            helper_id=act.user_id,
-            reason=reason,
-            note=note,
-            clock=act.deps.clock,
-            # The direct ask the form was opened from, thanked in place.
-            direct_ask=act.message,
-        )
-    text = offer_reply(result)
+    # The direct ask the form was opened from is thanked in place.
+    result = act.on_request(
+        decline_help, helper_id=act.user_id, reason=reason, note=note, direct_ask=act.message
+    )
+    text = offer_reply(result) if result is not None else None
     if text:
         act.tell(text)

@@ -18,17 +18,8 @@ def open_settings(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     """EDIT_WORKSPACE_SETTINGS."""
     ack()
     act = Acted.of(body, context)
-    deps = act.deps
     try:
-        with deps.sessions() as session:
-            policy = editable_policy(
-                session,
-                deps.slack,
-                team_id=act.team_id,
-                user_id=act.user_id,
-                admin_ids=deps.settings.admin_user_ids,
-                clock=deps.clock,
-            )
+        policy = act.as_admin(editable_policy)
     except NotAdmin:
         act.logger.info("%s was refused the workspace settings: not an admin", act.user_id)
         act.dm(NOT_ADMIN_SETTINGS)
@@ -40,17 +31,7 @@ def preview(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     """PREVIEW_DIGEST: this week's channel digests, as they would be sent now, in a DM."""
     ack()
     act = Acted.of(body, context)
-    admins = act.deps.settings.admin_user_ids
-    with act.deps.sessions() as session:
-        allowed = preview_digests(
-            session,
-            act.deps.slack,
-            team_id=act.team_id,
-            user_id=act.user_id,
-            admin_ids=admins,
-            clock=act.deps.clock,
-        )
-    if not allowed:
+    if not act.as_admin(preview_digests):
         act.logger.info("%s was refused the digest preview: not an admin", act.user_id)
         act.dm(NOT_ADMIN_SETTINGS)
 
@@ -59,18 +40,8 @@ def save_settings(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
 ) -> None:
     act = Acted.of(body, context)
-    deps = act.deps
     try:
-        with deps.sessions() as session:
-            errors = change_policy(
-                session,
-                deps.slack,
-                team_id=act.team_id,
-                user_id=act.user_id,
-                admin_ids=deps.settings.admin_user_ids,
-                policy=read_settings_form(view),
-                clock=deps.clock,
-            )
+        errors = act.as_admin(change_policy, policy=read_settings_form(view))
     except NotAdmin:
         ack()
         act.logger.warning("%s submitted the workspace settings but is not an admin", act.user_id)
@@ -81,4 +52,4 @@ def save_settings(
         ack(response_action="errors", errors=fields)
         return
     ack()
-    publish_home(deps, act.client, act.logger, team_id=act.team_id, user_id=act.user_id)
+    publish_home(act.deps, act.client, act.logger, team_id=act.team_id, user_id=act.user_id)

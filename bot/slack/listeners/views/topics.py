@@ -29,18 +29,7 @@ def submit_topic(
         ack(response_action="errors", errors=topic_errors(errors))
         return
     act = Acted.of(body, context)
-    deps = act.deps
-    with deps.sessions() as session:
-        result = save_topic(
-            session,
-            deps.slack,
-            team_id=act.team_id,
-            user_id=act.user_id,
-            admin_ids=deps.settings.admin_user_ids,
-            form=form,
-            topic_id=metadata_topic_id(view),
-            clock=deps.clock,
-        )
+    result = act.as_admin(save_topic, form=form, topic_id=metadata_topic_id(view))
     if result.outcome == TopicOutcome.INVALID:
         ack(response_action="errors", errors=topic_errors(result.errors))
         return
@@ -58,18 +47,7 @@ def confirm_delete(
         act.logger.warning("topic deletion from %s without a topic id", act.user_id)
         act.tell(TOPIC_GONE)
         return
-    deps = act.deps
-    with deps.sessions() as session:
-        outcome = delete_topic(
-            session,
-            deps.slack,
-            team_id=act.team_id,
-            user_id=act.user_id,
-            admin_ids=deps.settings.admin_user_ids,
-            topic_id=topic_id,
-            clock=deps.clock,
-        )
-    _after_topic_change(act, outcome)
+    _after_topic_change(act, act.as_admin(delete_topic, topic_id=topic_id))
 
 
 def _after_topic_change(act: Acted, outcome: TopicOutcome) -> None:
