@@ -10,6 +10,7 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.services.asks import Outcome
 from bot.services.ports import MessageRef
 from bot.slack.blocks.ask_modal import metadata_int, read_metadata
 from bot.slack.blocks.messages import refusal_text
@@ -134,7 +135,7 @@ class Acted:
     def missing(self, what: str = "request") -> None:
         """The payload names no usable request: answer as for one that no longer exists."""
         self.logger.warning("%s from %s without a usable %s id", self.handled, self.user_id, what)
-        self.refuse("not_found")
+        self.refuse(Outcome.NOT_FOUND)
 
     def replace_message(self, text: str) -> None:
         """Write over the message acted on (a DM whose buttons have done their job)."""
@@ -158,21 +159,17 @@ class Acted:
             self.dm(text)
 
     def open(self, view: dict[str, Any]) -> str | None:
-        return open_view(self.client, self.logger, self.trigger_id, view, self.user_id)
-
-
-def open_view(
-    client: WebClient, logger: Logger, trigger_id: str, view: dict[str, Any], user_id: str
-) -> str | None:
-    """Open a modal; returns Slack's error code when it refused (an expired trigger, after 3 s,
-    or a closed client), which is logged."""
-    try:
-        client.views_open(trigger_id=trigger_id, view=view)
-    except SlackApiError as error:
-        code = error.response.get("error")
-        logger.warning("could not open %s for %s: %s", view.get("callback_id"), user_id, code)
-        return str(code)
-    return None
+        """Open a modal; returns Slack's error code when it refused (an expired trigger, after
+        3 s, or a closed client), which is logged."""
+        try:
+            self.client.views_open(trigger_id=self.trigger_id, view=view)
+        except SlackApiError as error:
+            code = error.response.get("error")
+            self.logger.warning(
+                "could not open %s for %s: %s", view.get("callback_id"), self.user_id, code
+            )
+            return str(code)
+        return None
 
 
 def parse_id(value: object) -> int | None:

@@ -16,17 +16,20 @@ def choose(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     """SNOOZE_NUDGES, STOP_NUDGES and DIGEST_OFF, on a nudge or a digest."""
     ack()
     act = Acted.of(body, context)
-    who = {"team_id": act.team_id, "user_id": act.user_id, "clock": act.deps.clock}
+    team_id, user_id, clock = act.team_id, act.user_id, act.deps.clock
     with act.deps.sessions() as session:
         if act.handled == ids.SNOOZE_NUDGES:
-            text = snoozed(prefs.snooze(session, **who))
+            until = prefs.snooze(session, team_id=team_id, user_id=user_id, clock=clock)
+            text = snoozed(until)
         elif act.handled == ids.STOP_NUDGES:
-            if not prefs.stop_kind(session, kind=act.value, **who):
-                act.logger.warning("stop of an unknown nudge kind %r by %s", act.value, act.user_id)
+            if not prefs.stop_kind(
+                session, team_id=team_id, user_id=user_id, kind=act.value, clock=clock
+            ):
+                act.logger.warning("stop of an unknown nudge kind %r by %s", act.value, user_id)
                 return
             text = NUDGES_STOPPED
         else:
-            prefs.set_digest(session, on=False, **who)
+            prefs.set_digest(session, team_id=team_id, user_id=user_id, on=False, clock=clock)
             text = DIGEST_OFF
     act.answer(text)
 
