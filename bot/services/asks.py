@@ -1,7 +1,7 @@
 """Asking for help: store a request, post it, keep the asker told, and let them change it."""
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from enum import StrEnum
 
@@ -120,6 +120,10 @@ def save_draft(
 class Prepared:
     """A validated draft, read against SMART and routed, before the ack answers Slack."""
 
+    team_id: str
+    asker_id: str
+    draft: RequestDraft  # as it will be posted: anonymous only where that is allowed
+    source_permalink: str | None
     report: SmartReport
     plan: routing.Routing
     draft_id: int | None  # set when the draft is kept: for the review, or re-submitted from it
@@ -135,13 +139,18 @@ def prepare_request(
     team_id: str,
     asker_id: str,
     draft: RequestDraft,
+    allow_anonymous: bool,
+    source: object,
     help_channel: str,
     clock: Clock,
     draft_id: int | None = None,
-    source_permalink: str | None = None,
 ) -> Prepared:
-    """Coach and route a submitted draft, and keep it as a draft when the asker will review it
-    (or is coming back from a review). Database work only: it runs before the ack."""
+    """Coach and route a submitted draft, and keep it (committed) as a draft when the asker will
+    review it or is coming back from a review. Database work only: it runs before the ack.
+    `source` is the form's claim of the message it was asked from, kept only if it is a link."""
+    if not allow_anonymous:
+        draft = replace(draft, anonymous=False)  # a crafted tick where it is not allowed
+    permalink = source if isinstance(source, str) and source.startswith("https://") else None
     report = analyse(
         draft, cached_local_now(session, team_id=team_id, user_id=asker_id, clock=clock)
     )
@@ -153,7 +162,7 @@ def prepare_request(
         help_channel=help_channel,
         now=clock(),
     )
-    prepared = Prepared(report, plan, draft_id)
+    prepared = Prepared(team_id, asker_id, draft, permalink, report, plan, draft_id)
     if prepared.needs_review or draft_id is not None:
         draft_id = save_draft(
             session,
@@ -163,18 +172,60 @@ def prepare_request(
             default_channel=plan.channel,
             clock=clock,
             request_id=draft_id,
-            source_permalink=source_permalink,
+            source_permalink=permalink,
         )
         routing.keep_routing(session, draft_id, plan, clock)
-        prepared = Prepared(report, plan, draft_id)
+        session.commit()
+        prepared = replace(prepared, draft_id=draft_id)
     return prepared
 
 
-def get_draft(session: Session, request_id: int, asker_id: str) -> HelpRequest | None:
+def post_prepared(
+    session: Session,
+    slack: SlackPort,
+    prepared: Prepared,
+    *,
+    clock: Clock,
+    widen: routing.WidenPolicy = DEFAULT_WIDEN,
+) -> DeliveryResult:
+    """Post a prepared request that needs no review: the kept draft when it came back from a
+    review, else a new request."""
+    if prepared.draft_id is not None:
+        return publish_draft(
+            session,
+            slack,
+            request_id=prepared.draft_id,
+            user_id=prepared.asker_id,
+            clock=clock,
+            widen=widen,
+        )
+    return submit_request(
+        session,
+        slack,
+        team_id=prepared.team_id,
+        asker_id=prepared.asker_id,
+        draft=prepared.draft,
+        default_channel=prepared.plan.channel,
+        clock=clock,
+        source_permalink=prepared.source_permalink,
+        topic_id=prepared.plan.topic.id if prepared.plan.topic else None,
+        widen=widen,
+    )
+
+
+@dataclass(frozen=True)
+class KeptDraft:
+    """A draft back in the asker's form: what they wrote, and the message it was asked from."""
+
+    draft: RequestDraft
+    source_permalink: str | None
+
+
+def get_draft(session: Session, request_id: int, asker_id: str) -> KeptDraft | None:
     request = queries.get_request(session, request_id)
     if request is None or request.asker_id != asker_id or request.status != RequestStatus.DRAFT:
         return None
-    return request
+    return KeptDraft(draft_of(request), request.source_permalink)
 
 
 def publish_draft(

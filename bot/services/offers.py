@@ -5,6 +5,7 @@ Each change is one conditional statement committed before any Slack call, so a r
 double click or two people clicking at once change state once and send one message each."""
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -22,11 +23,11 @@ from bot.domain.offers import (
     OfferView,
     SuggestionStatus,
 )
-from bot.domain.requests import RequestStatus
+from bot.domain.requests import RequestCard, RequestStatus
 from bot.services import people, routing
 from bot.services.cards import card_of, who
 from bot.services.ports import MessageRef, SlackError, SlackPort
-from bot.services.status import live_card, refresh_post
+from bot.services.status import card_for, live_card, refresh_post
 from db import offer_queries as rq
 from db import queries, routing_queries
 from db.models import HelpRequest, Offer
@@ -145,20 +146,24 @@ def offer_help(
     return Answer.OFFERED
 
 
+@dataclass(frozen=True)
+class Reaction:
+    """An offer emoji added to, or removed from, a message, by someone in a workspace."""
+
+    team_id: str
+    channel: str
+    ts: str
+    user_id: str
+    emoji: str  # without a skin tone
+
+
 def offer_by_reaction(
-    session: Session,
-    slack: SlackPort,
-    *,
-    team_id: str,
-    channel: str,
-    ts: str,
-    user_id: str,
-    emoji: str,
-    clock: Clock,
+    session: Session, slack: SlackPort, reaction: Reaction, *, clock: Clock
 ) -> Answer:
     """An offer emoji on a posted request is an offer. On any other message, from the asker, or
     from a bot or a deactivated account, it is just a reaction."""
-    request = rq.request_at(session, channel, ts)
+    team_id, user_id, emoji = reaction.team_id, reaction.user_id, reaction.emoji
+    request = rq.request_at(session, reaction.channel, reaction.ts)
     session.commit()
     if request is None or request.team_id != team_id or request.asker_id == user_id:
         return Answer.IGNORED
@@ -186,23 +191,16 @@ def offer_by_reaction(
 
 
 def withdraw_by_reaction(
-    session: Session,
-    slack: SlackPort,
-    *,
-    channel: str,
-    ts: str,
-    user_id: str,
-    emoji: str,
-    clock: Clock,
+    session: Session, slack: SlackPort, reaction: Reaction, *, clock: Clock
 ) -> Answer:
     """Removing the last offer emoji takes back an offer made with one, until the asker has
     accepted it. Someone with two offer emoji on the post who removes one still offers."""
-    request = rq.request_at(session, channel, ts)
-    offer = rq.offer_by(session, request.id, user_id) if request is not None else None
+    request = rq.request_at(session, reaction.channel, reaction.ts)
+    offer = rq.offer_by(session, request.id, reaction.user_id) if request is not None else None
     if offer is None:
         session.commit()
         return Answer.IGNORED
-    left = _emoji_set(offer.reactions) - {emoji}
+    left = _emoji_set(offer.reactions) - {reaction.emoji}
     rq.set_offer(session, offer.id, reactions=",".join(sorted(left)))
     session.commit()
     if left or offer.source != OfferSource.REACTION:
@@ -423,6 +421,18 @@ def decline_help(
     routing.ask_suggested(session, slack, request, 1, clock)
     tell_declines(session, slack, request_id)
     return Answer.DECLINED
+
+
+def decline_form(
+    session: Session, request_id: int | None
+) -> tuple[Answer | None, RequestCard | None]:
+    """The request a *Not this time* form is about, while it still takes answers."""
+    card = card_for(session, request_id)
+    if card is None:
+        return Answer.NOT_FOUND, None
+    if card.status != RequestStatus.OPEN:
+        return Answer.NOT_OPEN, None
+    return None, card
 
 
 def tell_declines(session: Session, slack: SlackPort, request_id: int) -> None:

@@ -1,9 +1,10 @@
 """Build the Bolt app and what its listeners share, from settings and a session factory."""
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -47,7 +48,15 @@ def build_app(deps: Deps, client: WebClient, *, process_before_response: bool = 
         # Under slack_bolt, so the DEBUG cap above covers Bolt's own lines about payloads.
         logger=logging.getLogger("slack_bolt.reciprocity"),
     )
-    register_listeners(app, deps)
+
+    @app.middleware
+    def provide_deps(context: BoltContext, next: Callable[[], None]) -> None:
+        # Only what is shared and long-lived: a session opened here would be closed before the
+        # listener runs, so listeners open their own with deps.sessions().
+        context["deps"] = deps
+        next()
+
+    register_listeners(app)
 
     @app.error
     def log_unhandled(error: Exception, body: dict[str, Any]) -> None:

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from slack_bolt.context import BoltContext
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
@@ -22,3 +23,10 @@ class Deps:
     @property
     def widen(self) -> WidenPolicy:
         return WidenPolicy(self.settings.widen_fraction, self.settings.widen_without_deadline)
+
+
+def deps_of(context: BoltContext) -> Deps:
+    """The Deps that app.py's middleware put in this request's context."""
+    deps = context["deps"]
+    assert isinstance(deps, Deps)
+    return deps

@@ -3,13 +3,14 @@
 from logging import Logger
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.services.profiles import home
 from bot.slack.blocks.home import home_view
-from bot.slack.deps import Deps
+from bot.slack.deps import Deps, deps_of
+from bot.slack.listeners.acted import team_of
 
 
 def publish_home(
@@ -32,29 +33,15 @@ def publish_home(
         logger.warning("could not publish the Home of %s: %s", user_id, error.response.get("error"))
 
 
-def team_of(body: dict[str, Any]) -> str:
-    """The workspace a request came from, whichever of Slack's shapes it has."""
-    team = body.get("team")
-    found = (
-        (team.get("id") if isinstance(team, dict) else None)
-        or body.get("team_id")
-        or (body.get("user") or {}).get("team_id")
-        or (body.get("view") or {}).get("team_id")
+def show_home(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
+    # The event also fires for the Messages tab, which has nothing to publish.
+    if event.get("tab") != "home":
+        return
+    user_id = event.get("user")
+    if not isinstance(user_id, str) or not user_id:
+        context.logger.warning("app_home_opened without a user")
+        return
+    # A retried delivery publishes the same view again: harmless, so no de-duplication.
+    publish_home(
+        deps_of(context), context.client, context.logger, team_id=team_of(body), user_id=user_id
     )
-    return str(found or "")
-
-
-def register(app: App, deps: Deps) -> None:
-    @app.event("app_home_opened")
-    def show_home(
-        event: dict[str, Any], body: dict[str, Any], client: WebClient, logger: Logger
-    ) -> None:
-        # The event also fires for the Messages tab, which has nothing to publish.
-        if event.get("tab") != "home":
-            return
-        user_id = event.get("user")
-        if not isinstance(user_id, str) or not user_id:
-            logger.warning("app_home_opened without a user")
-            return
-        # A retried delivery publishes the same view again: harmless, so no de-duplication.
-        publish_home(deps, client, logger, team_id=team_of(body), user_id=user_id)

@@ -1,0 +1,197 @@
+"""The opening steps every action and form listener shares: who acted, in which workspace, where,
+on which request, and the private replies only that person sees."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from logging import Logger
+from typing import Any, TypeVar
+
+from slack_bolt import BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.services.asks import Outcome
+from bot.services.ports import MessageRef
+from bot.slack.blocks.messages import refusal_text
+from bot.slack.blocks.replies import answer_blocks
+from bot.slack.blocks.state import metadata_int, read_metadata
+from bot.slack.deps import Deps, deps_of
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Acted:
+    """One button press, menu choice, form submission, shortcut or command, read from its
+    payload."""
+
+    deps: Deps
+    client: WebClient
+    logger: Logger
+    user_id: str
+    team_id: str
+    trigger_id: str
+    # The button or menu used, or the form submitted (its callback id).
+    handled: str
+    # A button's value, or the chosen menu option's; empty for a form.
+    value: str
+    # Where a private reply goes: the conversation of the button; None (a DM) for a form.
+    channel_id: str | None
+    # The message acted on: the button's own, or for a form the one it was opened from.
+    message: MessageRef | None
+    # A form's private_metadata; empty for a button.
+    metadata: dict[str, Any]
+
+    @classmethod
+    def of(cls, body: dict[str, Any], context: BoltContext) -> "Acted":
+        action = (body.get("actions") or [{}])[0]
+        view = body.get("view") if body.get("type", "").startswith("view_") else None
+        metadata = read_metadata(view)
+        value = action.get("value") or (action.get("selected_option") or {}).get("value")
+        container = body.get("container") or {}
+        channel_id = container.get("channel_id") or (body.get("channel") or {}).get("id")
+        message_ts = container.get("message_ts")
+        message = MessageRef(channel_id, message_ts) if channel_id and message_ts else None
+        return cls(
+            deps=deps_of(context),
+            client=context.client,
+            logger=context.logger,
+            # A command's payload names the person at its top level.
+            user_id=str((body.get("user") or {}).get("id") or body.get("user_id", "")),
+            team_id=team_of(body),
+            trigger_id=str(body.get("trigger_id", "")),
+            handled=str(action.get("action_id") or (view or {}).get("callback_id", "")),
+            value=str(value or ""),
+            channel_id=channel_id,
+            message=message or _origin(metadata),
+            metadata=metadata,
+        )
+
+    @property
+    def choice(self) -> str:
+        """An overflow menu's choice, from its "choice:id" value."""
+        return self.value.partition(":")[0] if ":" in self.value else ""
+
+    @property
+    def value_id(self) -> int | None:
+        """The id a button (a request, an offer) or a "choice:id" menu option (a request, a
+        topic) carries; None for anything malformed."""
+        return parse_id(self.value.rpartition(":")[2])
+
+    @property
+    def request_id(self) -> int | None:
+        """The request acted on: a form's, from its metadata, or a button's or menu's."""
+        if self.metadata:
+            return metadata_int(self.metadata, "request_id")
+        return self.value_id
+
+    def on_request(self, use_case: Callable[..., T], **args: Any) -> T | None:
+        """Run a use case on the request acted on, in a session of its own:
+        `use_case(session, slack, request_id=…, clock=…, **args)`. When the payload names no
+        usable request, say it no longer exists and return None."""
+        if self.request_id is None:
+            self.missing()
+            return None
+        with self.deps.sessions() as session:
+            return use_case(
+                session, self.deps.slack, request_id=self.request_id, clock=self.deps.clock, **args
+            )
+
+    def as_admin(self, use_case: Callable[..., T], **args: Any) -> T:
+        """Run an admin-only use case, which checks the person against the admins itself, in a
+        session of its own: `use_case(session, slack, team_id=…, user_id=…, admin_ids=…,
+        clock=…, **args)`."""
+        with self.deps.sessions() as session:
+            return use_case(
+                session,
+                self.deps.slack,
+                team_id=self.team_id,
+                user_id=self.user_id,
+                admin_ids=self.deps.settings.admin_user_ids,
+                clock=self.deps.clock,
+                **args,
+            )
+
+    def tell(self, text: str) -> None:
+        """An ephemeral message where the person acted, or a DM when there is no such channel."""
+        self._say(text, self.channel_id)
+
+    def dm(self, text: str) -> None:
+        """A DM, for what should outlast the ephemeral message a button may sit in."""
+        self._say(text, None)
+
+    def _say(self, text: str, channel_id: str | None) -> None:
+        try:
+            if channel_id:
+                self.client.chat_postEphemeral(channel=channel_id, user=self.user_id, text=text)
+            else:
+                self.client.chat_postMessage(channel=self.user_id, text=text)
+        except SlackApiError as error:
+            self.logger.warning("could not tell %s: %s", self.user_id, error.response.get("error"))
+
+    def refuse(self, outcome: str) -> None:
+        self.tell(refusal_text(outcome))
+
+    def missing(self, what: str = "request") -> None:
+        """The payload names no usable request: answer as for one that no longer exists."""
+        self.logger.warning("%s from %s without a usable %s id", self.handled, self.user_id, what)
+        self.refuse(Outcome.NOT_FOUND)
+
+    def replace_message(self, text: str) -> None:
+        """Write over the message acted on (a DM whose buttons have done their job)."""
+        if self.message is None:
+            return
+        try:
+            self.client.chat_update(
+                channel=self.message.channel,
+                ts=self.message.ts,
+                text=text,
+                blocks=answer_blocks(text),
+            )
+        except SlackApiError as error:
+            self.logger.warning("could not update a message: %s", error.response.get("error"))
+
+    def answer(self, text: str) -> None:
+        """Write over the message acted on; without one, say it by DM."""
+        if self.message is not None:
+            self.replace_message(text)
+        else:
+            self.dm(text)
+
+    def open(self, view: dict[str, Any]) -> str | None:
+        """Open a modal; returns Slack's error code when it refused (an expired trigger, after
+        3 s, or a closed client), which is logged."""
+        try:
+            self.client.views_open(trigger_id=self.trigger_id, view=view)
+        except SlackApiError as error:
+            code = error.response.get("error")
+            self.logger.warning(
+                "could not open %s for %s: %s", view.get("callback_id"), self.user_id, code
+            )
+            return str(code)
+        return None
+
+
+def parse_id(value: object) -> int | None:
+    """A database id from a payload's string; None for anything malformed."""
+    if isinstance(value, str) and value.isdigit() and len(value) < 19:
+        return int(value)
+    return None
+
+
+def team_of(body: dict[str, Any]) -> str:
+    """The workspace a request came from, whichever of Slack's shapes it has."""
+    team = body.get("team")
+    found = (
+        (team.get("id") if isinstance(team, dict) else None)
+        or body.get("team_id")
+        or (body.get("user") or {}).get("team_id")
+        or (body.get("view") or {}).get("team_id")
+    )
+    return str(found or "")
+
+
+def _origin(metadata: dict[str, Any]) -> MessageRef | None:
+    """The message a form was opened from, when the form should answer it in place."""
+    channel, ts = metadata.get("channel"), metadata.get("ts")
+    return MessageRef(channel, ts) if isinstance(channel, str) and isinstance(ts, str) else None
