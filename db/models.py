@@ -115,7 +115,7 @@ class SlackUser(Base):
     user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     real_name: Mapped[str] = mapped_column(String(255))
     tz: Mapped[str | None] = mapped_column(String(64))
-    tz_offset: Mapped[int] = mapped_column(Integer)
+    tz_offset: Mapped[int | None] = mapped_column(Integer)  # seconds east of UTC; None: unknown
     is_bot: Mapped[bool] = mapped_column(Boolean)
     is_deleted: Mapped[bool] = mapped_column(Boolean)
     is_admin: Mapped[bool] = mapped_column(Boolean)

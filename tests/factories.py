@@ -48,6 +48,8 @@ def slack_user(session: Session, user_id: str, *, at: datetime, **fields: object
         "fetched_at": at,
     }
     values.update(fields)
+    if values["tz"] is None and "tz_offset" not in fields:
+        values["tz_offset"] = None  # Slack gives no offset without a zone
     return _added(session, SlackUser(**values))
 
 

@@ -7,7 +7,7 @@ import sys
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from db.engine import create_db_engine
 from db.migrate import downgrade, upgrade
@@ -65,3 +65,32 @@ def test_the_operators_command_migrates_alone(tmp_path) -> None:
         assert "(head)" in run("current").stdout
         run("downgrade", "base")
         assert "(head)" not in run("current").stdout
+
+
+def test_0007_makes_only_the_ambiguous_offsets_unknown_and_downgrades(empty_engine) -> None:
+    """Before 0007 a missing offset was stored as 0: with no zone name that row meant "unknown",
+    and it becomes NULL; a real zone keeps its offset, and a downgrade restores the 0."""
+    upgrade(empty_engine, "0006")
+    row = (
+        "INSERT INTO slack_users (team_id, user_id, real_name, tz, tz_offset, is_bot, is_deleted,"
+        " is_admin, is_owner, fetched_at) VALUES ('T1', :user, '', :tz, :offset, false, false,"
+        " false, false, '2026-12-01 09:00:00')"
+    )
+    with empty_engine.begin() as connection:
+        for user, tz, offset in (
+            ("UNONE", None, 0),
+            ("ULON", "Europe/London", 0),
+            ("UNY", None, -18000),
+        ):
+            connection.execute(text(row), {"user": user, "tz": tz, "offset": offset})
+    upgrade(empty_engine)
+    offsets = "SELECT user_id, tz_offset FROM slack_users ORDER BY user_id"
+    with empty_engine.connect() as connection:
+        assert dict(connection.execute(text(offsets)).all()) == {
+            "ULON": 0,
+            "UNONE": None,
+            "UNY": -18000,
+        }
+    downgrade(empty_engine, "0006")
+    with empty_engine.connect() as connection:
+        assert dict(connection.execute(text(offsets)).all())["UNONE"] == 0

@@ -29,7 +29,7 @@ def person(session, clock, user_id, tz=BERLIN, *, skills=(), **flags) -> None:
             user_id=user_id,
             real_name=user_id.title(),
             tz=tz,
-            tz_offset=0,
+            tz_offset=None if tz is None else 0,  # Slack gives no offset without a zone
             is_bot=flags.get("is_bot", False),
             is_deleted=flags.get("is_deleted", False),
             is_admin=flags.get("is_admin", False),

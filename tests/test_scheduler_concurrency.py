@@ -89,7 +89,7 @@ def seed(sessions: sessionmaker[Session], now: datetime) -> None:
                     user_id=user_id,
                     real_name=user_id.title(),
                     tz=zone,
-                    tz_offset=0,
+                    tz_offset=None if zone is None else 0,  # Slack gives no offset without a zone
                     is_bot=user_id == BOT,
                     is_deleted=user_id == LEAVER,
                     is_admin=False,

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.worktime import STANDARD_WEEK, WorkingWeek, require_aware, zone_from
+from bot.slack.gateway import person_from_user
 
 LONDON = ZoneInfo("Europe/London")
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -132,11 +133,11 @@ def test_an_unknown_name_falls_back_to_the_offset() -> None:
     assert zone_from(None, -18000) == timezone(timedelta(hours=-5))
 
 
-def test_an_offset_of_zero_is_utc_only_next_to_a_name() -> None:
-    # Slack names every zone it knows; 0 with no name is what is stored when it said nothing.
+def test_an_offset_of_zero_is_utc() -> None:
+    # Slack's own offset for people at UTC; an offset Slack did not give is None, not 0.
     assert zone_from("Mars/Olympus_Mons", 0) == timezone(timedelta(0))
-    assert zone_from(None, 0) is None
-    assert zone_from("", 0) is None
+    assert zone_from(None, 0) == timezone(timedelta(0))
+    assert zone_from("", 0) == timezone(timedelta(0))
 
 
 def test_no_offset_is_an_unknown_zone() -> None:
@@ -152,3 +153,13 @@ def test_require_aware_passes_aware_moments_through() -> None:
     assert require_aware(NOW) is NOW
     with pytest.raises(ValueError, match="timezone-aware"):
         require_aware(datetime(2025, 3, 5, 13, 0))
+
+
+def test_a_slack_user_without_an_offset_has_an_unknown_zone_and_one_at_utc_is_at_utc() -> None:
+    unknown = person_from_user({"id": "U1", "name": "a"})
+    at_utc = person_from_user({"id": "U2", "name": "b", "tz_offset": 0})
+    assert unknown is not None
+    assert at_utc is not None
+    assert unknown.tz_offset is None
+    assert zone_from(unknown.tz, unknown.tz_offset) is None
+    assert zone_from(at_utc.tz, at_utc.tz_offset) == timezone(timedelta(0))

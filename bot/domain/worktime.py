@@ -35,19 +35,15 @@ def require_aware(moment: datetime) -> datetime:
 
 @lru_cache(maxsize=_ZONE_CACHE_SIZE)
 def zone_from(name: str | None, offset: int | None) -> tzinfo | None:
-    """A Slack profile's time zone: its IANA name, else its fixed UTC offset in seconds, else None
-    (unknown).
-
-    An offset of 0 counts only next to a name (one this machine does not know, say): Slack names
-    every zone it knows, so 0 with no name is what is stored when Slack said nothing, and
-    treating it as UTC would nudge someone in what may be the middle of their night.
-    """
+    """A Slack profile's time zone: its IANA name, else its fixed UTC offset in seconds (0 is
+    UTC), else None: unknown, which is never working time (nobody is nudged in what may be the
+    middle of their night)."""
     if name:
         try:
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
             pass
-    if offset is None or (offset == 0 and not name):
+    if offset is None:
         return None
     return timezone(timedelta(seconds=offset))
 

@@ -24,7 +24,7 @@ class Person:
     user_id: str
     real_name: str
     tz: str | None
-    tz_offset: int
+    tz_offset: int | None  # seconds east of UTC; None when Slack gives none
     is_bot: bool
     is_deleted: bool
     is_admin: bool

@@ -178,7 +178,7 @@ def person_from_user(user: Any) -> Person | None:
         user_id=user["id"],
         real_name=str(user.get("real_name") or profile.get("real_name") or user.get("name") or ""),
         tz=tz if isinstance(tz, str) and tz else None,
-        tz_offset=offset if isinstance(offset, int) and not isinstance(offset, bool) else 0,
+        tz_offset=offset if isinstance(offset, int) and not isinstance(offset, bool) else None,
         is_bot=bool(user.get("is_bot")),
         is_deleted=bool(user.get("deleted")),
         is_admin=bool(user.get("is_admin")),
