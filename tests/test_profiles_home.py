@@ -6,9 +6,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.domain.profiles import TopicInfo
 from bot.domain.requests import Delivery, RequestStatus
-from bot.domain.routing import lookup_keys, skill_stem, terms
+from bot.domain.routing import TopicInfo, lookup_keys, skill_stem, terms
 from bot.services.people import PROFILE_TTL
 from bot.slack.blocks import ids
 from bot.slack.blocks.profile import topic_delete_modal, topic_modal

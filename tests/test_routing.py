@@ -12,7 +12,7 @@ from bot.domain.routing import (
     STOPWORDS,
     Candidate,
     Suggestion,
-    TopicSpec,
+    TopicInfo,
     choose_channel,
     match_topic,
     rank_helpers,
@@ -29,7 +29,7 @@ CAIRO = ZoneInfo("Africa/Cairo")
 # A Wednesday in winter: 13:00 in London, 14:00 in Berlin, 22:00 in Tokyo, 08:00 in New York.
 NOW = datetime(2025, 3, 5, 13, 0, tzinfo=UTC)
 ASKER = "UASKER"
-DATABASES = TopicSpec(id=1, name="Databases", keywords=("postgres", "sql"), channel_id="C0DB")
+DATABASES = TopicInfo(id=1, name="Databases", keywords=("postgres", "sql"), channel_id="C0DB")
 REQUEST = "Our postgres query on the billing table got slow after the terraform change"
 REQUEST_TERMS = terms(REQUEST)
 # Only the history count may put a number in a reason.
@@ -192,10 +192,10 @@ def test_terms_of_empty_or_odd_text(text: str) -> None:
 
 # --- match_topic ---------------------------------------------------------------------------------
 
-FRONTEND = TopicSpec(id=2, name="Frontend", keywords=("css", "react"), channel_id="C0FE")
-ML = TopicSpec(id=3, name="ML", keywords=("machine learning", "model drift"), channel_id="C0ML")
-LEARNING = TopicSpec(id=4, name="Learning", keywords=("learning", "course"), channel_id="C0LE")
-RELEASES = TopicSpec(id=5, name="Releases", keywords=("deploys", "rollback"), channel_id="C0RE")
+FRONTEND = TopicInfo(id=2, name="Frontend", keywords=("css", "react"), channel_id="C0FE")
+ML = TopicInfo(id=3, name="ML", keywords=("machine learning", "model drift"), channel_id="C0ML")
+LEARNING = TopicInfo(id=4, name="Learning", keywords=("learning", "course"), channel_id="C0LE")
+RELEASES = TopicInfo(id=5, name="Releases", keywords=("deploys", "rollback"), channel_id="C0RE")
 TOPICS = [DATABASES, FRONTEND, ML, LEARNING, RELEASES]
 
 
@@ -222,13 +222,13 @@ def test_a_keyword_matches_whole_terms_only() -> None:
 
 
 def test_match_topic_prefers_the_topic_covering_more_of_the_text() -> None:
-    ops = TopicSpec(id=9, name="Ops", keywords=("postgres",), channel_id="C0OP")
+    ops = TopicInfo(id=9, name="Ops", keywords=("postgres",), channel_id="C0OP")
     assert match_topic("postgres sql permissions", [ops, DATABASES]) == DATABASES
 
 
 def test_match_topic_ties_go_to_fewer_keywords_then_lowest_id() -> None:
-    narrow = TopicSpec(id=8, name="Postgres", keywords=(), channel_id="C08")
-    broad = TopicSpec(
+    narrow = TopicInfo(id=8, name="Postgres", keywords=(), channel_id="C08")
+    broad = TopicInfo(
         id=7, name="Data", keywords=("postgres", "etl", "dbt", "kafka"), channel_id="C07"
     )
     assert match_topic("postgres vacuum", [broad, narrow]) == narrow
@@ -247,7 +247,7 @@ def test_match_topic_with_no_topics() -> None:
 
 
 def test_a_topic_named_only_in_stopwords_matches_nothing() -> None:
-    vague = TopicSpec(id=10, name="Help", keywords=("question",), channel_id="C10")
+    vague = TopicInfo(id=10, name="Help", keywords=("question",), channel_id="C10")
     assert match_topic("Quick question, need help", [vague]) is None
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from bot.domain.offers import OfferStatus
 from bot.domain.prefs import Prefs, WorkspacePolicy
 from bot.domain.requests import Delivery, RequestStatus
+from bot.domain.routing import TopicInfo
 
 DEFAULT_CAPACITY = 3
 MAX_CAPACITY = 20
@@ -32,14 +33,6 @@ class TopicForm:
     name: str
     keywords_text: str
     channel_id: str | None
-
-
-@dataclass(frozen=True)
-class TopicInfo:
-    id: int
-    name: str
-    keywords: tuple[str, ...]
-    channel_id: str
 
 
 @dataclass(frozen=True)

@@ -196,7 +196,10 @@ def _joined(stems: Sequence[str]) -> str:
 
 
 @dataclass(frozen=True)
-class TopicSpec:
+class TopicInfo:
+    """One of the workspace's topics: what routing matches a request against, and what profiles
+    and App Home show."""
+
     id: int
     name: str
     keywords: tuple[str, ...]
@@ -221,7 +224,7 @@ def lookup_keys(request_terms: Sequence[str], longest: int = 3) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
-def match_topic(text: str, topics: Sequence[TopicSpec]) -> TopicSpec | None:
+def match_topic(text: str, topics: Sequence[TopicInfo]) -> TopicInfo | None:
     """The topic whose name and keywords cover the most of the text's terms, or None.
 
     A topic's name counts as one of its keywords; a multi-word keyword ("machine learning") matches
@@ -230,7 +233,7 @@ def match_topic(text: str, topics: Sequence[TopicSpec]) -> TopicSpec | None:
     catch-all, and then to the lowest id, so the answer never changes from one call to the next.
     """
     haystack = _joined(list(_term_stream(text)))
-    best: TopicSpec | None = None
+    best: TopicInfo | None = None
     best_key: tuple[int, int, int] | None = None
     for topic in topics:
         covered: set[str] = set()
@@ -246,7 +249,7 @@ def match_topic(text: str, topics: Sequence[TopicSpec]) -> TopicSpec | None:
     return best
 
 
-def choose_channel(*, asker_choice: str | None, topic: TopicSpec | None, help_channel: str) -> str:
+def choose_channel(*, asker_choice: str | None, topic: TopicInfo | None, help_channel: str) -> str:
     """The asker's pick wins; then the matched topic's channel; then the general help channel."""
     if asker_choice and asker_choice.strip():
         return asker_choice.strip()
@@ -361,7 +364,7 @@ def rank_helpers(
     *,
     asker_id: str,
     request_terms: Sequence[str],
-    topic: TopicSpec | None,
+    topic: TopicInfo | None,
     now: datetime,
     needed_by: datetime | None,
     limit: int = 5,
@@ -494,7 +497,7 @@ def _history(person: Candidate) -> float:
     return SIMILARITY_WEIGHT * similarity + min(HELPED_WEIGHT * math.log2(1 + helped), HELPED_CAP)
 
 
-def _reasons(item: _Scored, topic: TopicSpec | None, request: _Request) -> tuple[str, ...]:
+def _reasons(item: _Scored, topic: TopicInfo | None, request: _Request) -> tuple[str, ...]:
     """Plain words, strongest evidence first, then whether they can help in time."""
     person = item.person
     evidence: list[tuple[float, str]] = []

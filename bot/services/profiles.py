@@ -30,8 +30,8 @@ from bot.domain.profiles import (
     RecentOffer,
     RecentRequest,
     TopicForm,
-    TopicInfo,
 )
+from bot.domain.routing import TopicInfo
 from bot.services import people
 from bot.services.ports import Person, SlackPort
 from bot.services.prefs import policy_of, prefs_of
@@ -39,6 +39,7 @@ from db import offer_queries as rq
 from db import profile_queries as pq
 from db import queries
 from db.models import Topic
+from db.routing_queries import TopicRow
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +141,8 @@ def is_admin(
 # --- Profiles -------------------------------------------------------------------------------------
 
 
-def topic_info(topic: Topic) -> TopicInfo:
+def topic_info(topic: Topic | TopicRow) -> TopicInfo:
+    """A stored topic, read whole or as routing's narrower row, as the domain sees it."""
     return TopicInfo(
         id=topic.id,
         name=topic.name,

@@ -12,7 +12,7 @@ from bot.domain.requests import RequestDraft
 from bot.domain.routing import (
     Candidate,
     Suggestion,
-    TopicSpec,
+    TopicInfo,
     choose_channel,
     lookup_keys,
     match_topic,
@@ -23,6 +23,7 @@ from bot.domain.routing import (
 from bot.domain.worktime import zone_from
 from bot.services.cards import card_of, tell_asker
 from bot.services.ports import SlackError, SlackPort
+from bot.services.profiles import topic_info
 from db import offer_queries
 from db import routing_queries as rq
 from db.models import HelpRequest
@@ -56,19 +57,10 @@ NOBODY = rq.Person(None, None, False, False, None, False)
 
 @dataclass(frozen=True)
 class Routing:
-    topic: TopicSpec | None
+    topic: TopicInfo | None
     channel: str
     terms: tuple[str, ...]
     suggestions: tuple[Suggestion, ...]  # ranked, shown ones first, then the reserve
-
-
-def topic_spec(row: rq.TopicRow) -> TopicSpec:
-    return TopicSpec(
-        id=row.id,
-        name=row.name,
-        keywords=tuple(k for k in row.keywords.split(",") if k),
-        channel_id=row.channel_id,
-    )
 
 
 def plan_routing(
@@ -83,7 +75,7 @@ def plan_routing(
     """Rank helpers for a draft. Reads only, with a fixed number of queries."""
     text = f"{draft.what}\n{draft.why}"
     request_terms = terms(text)
-    topic = match_topic(text, [topic_spec(t) for t in rq.topics(session, team_id)])
+    topic = match_topic(text, [topic_info(t) for t in rq.topics(session, team_id)])
     channel = choose_channel(asker_choice=draft.channel, topic=topic, help_channel=help_channel)
 
     corpus, frequencies = rq.term_frequencies(session, team_id, request_terms)

@@ -26,9 +26,9 @@ from bot.domain.profiles import (
     ProfileSummary,
     RecentOffer,
     RecentRequest,
-    TopicInfo,
 )
 from bot.domain.requests import Delivery, RequestStatus
+from bot.domain.routing import TopicInfo
 from bot.slack.blocks import ids
 from bot.slack.blocks.text import escape, slack_date, truncate
 

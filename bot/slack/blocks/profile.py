@@ -21,8 +21,8 @@ from bot.domain.profiles import (
     ProfileForm,
     ProfileSummary,
     TopicForm,
-    TopicInfo,
 )
+from bot.domain.routing import TopicInfo
 from bot.slack.blocks import ids
 from bot.slack.blocks.inputs import checkboxes_input, input_block, modal, text_input
 from bot.slack.blocks.state import (
