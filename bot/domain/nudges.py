@@ -35,7 +35,7 @@ from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
 
 from bot.domain.message import ChannelRef, Command, Line, Link, Message, line, message
-from bot.domain.mrkdwn import clip
+from bot.domain.text import clip
 from bot.domain.worktime import STANDARD_WEEK, WorkingWeek, require_aware
 
 
@@ -410,7 +410,7 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     """`text` on one line, cut at a word break to at most `limit` characters with "…" (see
     `clip`). Counted as the reader sees it: the text is escaped for Slack only when it is
     rendered, so a cut never lands inside an escape."""
-    return clip(text, limit, escaped=False)
+    return clip(text, limit)
 
 
 def request_line(request: OpenRequest, now: datetime, tz: tzinfo) -> Line:

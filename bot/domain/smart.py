@@ -33,8 +33,8 @@ from enum import StrEnum
 from itertools import pairwise
 
 from bot.domain.labelled import LabelledEnum
-from bot.domain.mrkdwn import clip
 from bot.domain.requests import HelpKind, RequestDraft, RequestSize
+from bot.domain.text import clip
 from bot.domain.worktime import STANDARD_WEEK, WorkingWeek, require_aware
 
 
@@ -748,4 +748,4 @@ def _quote(text: str) -> str:
     """At most QUOTE_MAX_CHARS of the asker's words, cut at a word, without our quote marks."""
     # Our sentences supply their own full stop; an inner curly quote would confuse the reader.
     text = _clean(text).replace("“", '"').replace("”", '"').rstrip(".")
-    return clip(text, QUOTE_MAX_CHARS, escaped=False)
+    return clip(text, QUOTE_MAX_CHARS)

@@ -3,9 +3,10 @@
 import re
 from datetime import UTC, datetime
 
-from bot.domain.mrkdwn import escape
 
-__all__ = ["chunks", "escape", "plain_from_mrkdwn", "slack_date", "truncate"]
+def escape(text: str) -> str:
+    """Escape user text for mrkdwn, so typed `<!channel>` or `<@U…>` stays literal text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def slack_date(moment: datetime, token: str = "{date_short_pretty} at {time}") -> str:
