@@ -34,6 +34,7 @@ from bench import harness
 from bot.domain.offers import OfferSource, OfferStatus, Route, SuggestionStatus
 from bot.domain.requests import Delivery, HelpKind, RequestDraft, RequestSize, RequestStatus
 from bot.domain.routing import skill_stem, terms
+from bot.domain.worktime import STANDARD_WEEK
 from bot.services.routing import plan_routing
 from db import routing_queries as rq
 from db.engine import create_db_engine, create_session_factory
@@ -864,6 +865,7 @@ def measure(
                 draft=query.draft,
                 help_channel=HELP_CHANNEL,
                 now=NOW,
+                week=STANDARD_WEEK,
             )
         elapsed = time.perf_counter_ns() - began
         if i < warmup:

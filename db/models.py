@@ -350,7 +350,8 @@ class PersonPrefs(Base):
 
 
 class WorkspaceSettings(Base):
-    """What admins chose for the workspace's nudges and digests; defaults when absent."""
+    """What admins chose for the workspace's nudges, digests and working week; defaults when
+    absent."""
 
     __tablename__ = "workspace_settings"
 
@@ -362,4 +363,9 @@ class WorkspaceSettings(Base):
     digest_hour: Mapped[int] = mapped_column(Integer)
     # Channel digests have no reader's time zone of their own; this one is the workspace's.
     digest_tz: Mapped[str] = mapped_column(String(64))
+    # The working week (bot.domain.worktime.WorkingWeek) in whole local hours; the defaults are
+    # the standard week, Monday to Friday 9:00-17:00.
+    workdays: Mapped[str] = mapped_column(String(16), server_default="0,1,2,3,4")  # 0 = Monday
+    day_start_hour: Mapped[int] = mapped_column(Integer, server_default="9")
+    day_end_hour: Mapped[int] = mapped_column(Integer, server_default="17")
     updated_at: Mapped[datetime]

@@ -149,7 +149,7 @@ def settings_values(**changes) -> dict:
 
 def test_an_admin_changes_the_workspace_settings(session, driver, fake_slack) -> None:
     home = home_of(driver, fake_slack, ADMIN_ID)
-    assert "Workspace nudges and digests" in headers(home)
+    assert "Workspace settings" in headers(home)
     driver.block_action(ids.EDIT_WORKSPACE_SETTINGS, user_id=ADMIN_ID, view=home)
     form = opened(fake_slack, ids.SETTINGS_MODAL)
 
@@ -192,7 +192,7 @@ def test_a_bad_setting_is_a_field_error(session, driver, fake_slack, field, valu
 
 
 def test_non_admins_are_refused_the_settings(session, driver, fake_slack) -> None:
-    assert "Workspace nudges and digests" not in headers(home_of(driver, fake_slack, ASKER_ID))
+    assert "Workspace settings" not in headers(home_of(driver, fake_slack, ASKER_ID))
     # The button exists only on an admin's Home: a non-admin pressing it is a crafted payload.
     admin_home = home_of(driver, fake_slack, ADMIN_ID)
     driver.block_action(ids.EDIT_WORKSPACE_SETTINGS, user_id=ASKER_ID, view=admin_home)

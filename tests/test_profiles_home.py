@@ -316,7 +316,7 @@ def test_a_slack_admin_adds_edits_and_deletes_topics(driver, fake_slack, session
         "Your recent requests",
         "Your recent offers",
         "Nudges and your digest",
-        "Workspace nudges and digests",
+        "Workspace settings",
         "Topics",
     ]
     assert f"*Billing* → <#{HELP_CHANNEL_ID}>" in text_of(home)

@@ -10,7 +10,7 @@ from sqlalchemy import event, select
 from bot.domain.offers import OfferSource, OfferStatus, Route, SuggestionStatus
 from bot.domain.requests import HelpKind, RequestDraft, RequestSize, RequestStatus
 from bot.domain.routing import lookup_keys, terms
-from bot.domain.worktime import zone_from
+from bot.domain.worktime import STANDARD_WEEK, zone_from
 from bot.scheduler import widen_job
 from bot.services.people import zone_of
 from bot.services.routing import plan_routing
@@ -268,6 +268,7 @@ def plan_for(session, clock, draft=None):
         or RequestDraft(what=WHAT, why=WHY, kind=HelpKind.FEEDBACK, size=RequestSize.QUICK),
         help_channel=HELP_CHANNEL_ID,
         now=clock(),
+        week=STANDARD_WEEK,
     )
 
 

@@ -210,7 +210,9 @@ def test_snoozed_and_stopped_people_are_left_alone(week, session, clock) -> None
 
 def test_kinds_the_admins_switched_off_are_not_sent(week, session, clock) -> None:
     policy = prefs.WorkspacePolicy(enabled=frozenset({"start_small"}))
-    prefs.save_policy(session, team_id=TEAM_ID, user_id=ADMIN_ID, policy=policy, clock=clock)
+    prefs.save_policy(
+        session, team_id=TEAM_ID, user_id=ADMIN_ID, policy=policy, form_errors={}, clock=clock
+    )
     scheduled.plan_team(session, team_id=TEAM_ID, now=clock())
     kinds = {r.kind for r in planned(session)} - {CHANNEL_DIGEST, PERSONAL_DIGEST}
     assert kinds <= {"start_small"}

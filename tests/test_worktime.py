@@ -6,7 +6,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.worktime import STANDARD_WEEK, WorkingWeek, require_aware, zone_from
+from bot.domain.worktime import (
+    STANDARD_WEEK,
+    WorkingWeek,
+    require_aware,
+    stored_workdays,
+    workdays,
+    working_week,
+    zone_from,
+)
 from bot.slack.gateway import person_from_user
 
 LONDON = ZoneInfo("Europe/London")
@@ -112,6 +120,35 @@ def test_a_nonsense_week_is_refused() -> None:
         WorkingWeek(days=frozenset({7}))
     with pytest.raises(ValueError, match="workdays"):
         WorkingWeek(days=frozenset())
+
+
+def test_a_week_is_built_from_stored_days_and_whole_hours() -> None:
+    assert working_week(workdays("0,1,2,3,4"), 9, 17) == STANDARD_WEEK
+    sunday_to_thursday = working_week(workdays("6,0,1,2,3"), 8, 16)
+    assert sunday_to_thursday == WorkingWeek(frozenset({6, 0, 1, 2, 3}), time(8), time(16))
+    assert workdays(stored_workdays(sunday_to_thursday.days)) == sunday_to_thursday.days
+    assert stored_workdays(sunday_to_thursday.days) == "0,1,2,3,6"
+
+
+def test_stored_days_that_are_not_weekdays_are_dropped() -> None:
+    assert workdays(" 5, 6,7,x,,-1") == frozenset({5, 6})
+    assert workdays("") == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("days", "start", "end", "problem"),
+    [
+        ((), 9, 17, "workdays"),
+        ((0,), 17, 9, "end after it starts"),
+        ((0,), 9, 9, "end after it starts"),
+        ((0,), 9, 24, "hour"),
+        ((0,), -1, 17, "hour"),
+    ],
+    ids=["no workday", "ends before it starts", "ends as it starts", "hour 24", "hour -1"],
+)
+def test_stored_values_that_make_no_week_are_refused(days, start, end, problem) -> None:
+    with pytest.raises(ValueError, match=problem):
+        working_week(days, start, end)
 
 
 def test_after_hours_counts_only_working_time() -> None:

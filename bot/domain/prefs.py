@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.domain.nudges import NudgeKind
+from bot.domain.worktime import STANDARD_WEEK, WorkingWeek
 
 SNOOZE = timedelta(days=14)
 
@@ -19,7 +20,8 @@ class Prefs:
 @dataclass(frozen=True)
 class WorkspacePolicy:
     """Defaults: every nudge on, at most two a week (and one a day) per person, "start small" after
-    four quiet weeks, digests on Monday at 9:00."""
+    four quiet weeks, digests on Monday at 9:00, and the standard working week (Monday to Friday,
+    9:00-17:00) for nudges, follow-ups, routing and the SMART coach."""
 
     enabled: frozenset[NudgeKind] = frozenset(NudgeKind)
     weekly_cap: int = 2
@@ -27,6 +29,7 @@ class WorkspacePolicy:
     digest_weekday: int = 0
     digest_hour: int = 9
     digest_tz: str = "UTC"
+    working_week: WorkingWeek = STANDARD_WEEK
 
 
 _KINDS = frozenset(NudgeKind)

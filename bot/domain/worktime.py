@@ -14,6 +14,7 @@ Judgement calls, so a reviewer can disagree with them on purpose:
 """
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
@@ -123,3 +124,21 @@ class WorkingWeek:
 
 # What the README promises where a workspace has chosen nothing else.
 STANDARD_WEEK = WorkingWeek()
+
+
+def working_week(days: Iterable[int], start_hour: int, end_hour: int) -> WorkingWeek:
+    """A week from whole hours, as the settings form and the database keep it: the days, and the
+    local hours the day starts and ends. A ValueError for an hour outside 0-23, no workday, or an
+    end not after the start."""
+    return WorkingWeek(frozenset(days), time(start_hour), time(end_hour))
+
+
+def workdays(stored: str) -> frozenset[int]:
+    """The workdays in "6,0,1,2,3" (how they are stored); anything not a weekday is dropped, so
+    the week's own check refuses a list with none left."""
+    values = (part.strip() for part in stored.split(","))
+    return frozenset(int(v) for v in values if v.isdigit() and int(v) in _WEEKDAYS)
+
+
+def stored_workdays(days: Iterable[int]) -> str:
+    return ",".join(str(day) for day in sorted(days))

@@ -15,6 +15,7 @@ from bot.services import routing
 from bot.services.cards import card_of, draft_of, tell_asker, who
 from bot.services.people import cached_local_now
 from bot.services.ports import MessageRef, PostedMessage, SlackError, SlackPort
+from bot.services.prefs import policy_of
 from bot.services.status import live_card, refresh_post
 from db import offer_queries, queries, routing_queries
 from db.models import HelpRequest
@@ -151,8 +152,9 @@ def prepare_request(
     if not allow_anonymous:
         draft = replace(draft, anonymous=False)  # a crafted tick where it is not allowed
     permalink = source if isinstance(source, str) and source.startswith("https://") else None
+    week = policy_of(session, team_id).working_week
     report = analyse(
-        draft, cached_local_now(session, team_id=team_id, user_id=asker_id, clock=clock)
+        draft, cached_local_now(session, team_id=team_id, user_id=asker_id, clock=clock), week
     )
     plan = routing.plan_routing(
         session,
@@ -161,6 +163,7 @@ def prepare_request(
         draft=draft,
         help_channel=help_channel,
         now=clock(),
+        week=week,
     )
     prepared = Prepared(team_id, asker_id, draft, permalink, report, plan, draft_id)
     if prepared.needs_review or draft_id is not None:

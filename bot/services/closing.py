@@ -9,15 +9,16 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
-from bot.domain.nudges import NudgePolicy, is_quiet_time
 from bot.domain.offers import EventKind, OfferStatus
 from bot.domain.requests import RequestCard, RequestStatus
 from bot.domain.routing import widen_window
+from bot.domain.worktime import WorkingWeek
 from bot.services import people, routing
 from bot.services.asks import Outcome
 from bot.services.cards import card_of, tell_asker, who
 from bot.services.people import zone_of
 from bot.services.ports import SlackError, SlackPort
+from bot.services.prefs import policy_of
 from bot.services.status import refresh_post
 from db import offer_queries as rq
 from db import queries
@@ -32,7 +33,6 @@ THANKS_MAX_CHARS = 1000
 # How long an asker who was asked "did you get what you needed?" has to answer before the
 # request is let go as expired.
 FOLLOW_UP_GRACE = timedelta(days=7)
-WORKING_HOURS = NudgePolicy()
 # An expired request can still be resolved, or extended and so re-opened.
 _CLOSABLE = (RequestStatus.OPEN, RequestStatus.EXPIRED)
 
@@ -136,12 +136,15 @@ def follow_up_due(
     they needed. Claimed first, so two schedulers never ask twice."""
     now = clock()
     asked = []
+    weeks: dict[str, WorkingWeek] = {}  # one policy read per workspace in the batch
     for request_id, asker_id, team_id in rq.due_for_follow_up(session, now, limit):
-        # Like a nudge, it waits for the asker's working hours (their Slack time zone; UTC when
-        # unknown), so a deadline that passes at night is asked about in the morning.
+        # Like a nudge, it waits for the asker's working hours (the workspace's working week in
+        # their Slack time zone; UTC when unknown), so a deadline that passes at night is asked
+        # about in the morning.
         asker = people.profile(session, slack, team_id=team_id, user_id=asker_id, clock=clock)
-        zone = zone_of(asker)
-        if is_quiet_time(now, zone, WORKING_HOURS) or not rq.claim_follow_up(
+        if team_id not in weeks:
+            weeks[team_id] = policy_of(session, team_id).working_week
+        if not weeks[team_id].is_working(now, zone_of(asker)) or not rq.claim_follow_up(
             session, request_id, now
         ):
             session.commit()

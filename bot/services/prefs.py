@@ -1,6 +1,7 @@
 """What people chose about nudges and digests, and what admins chose for the workspace."""
 
 import logging
+from collections.abc import Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Session
 from bot.clock import Clock
 from bot.domain.nudges import NudgeKind
 from bot.domain.prefs import SNOOZE, Prefs, WorkspacePolicy, nudge_kinds
+from bot.domain.worktime import stored_workdays, workdays, working_week
 from db import queries
 from db.models import PersonPrefs, WorkspaceSettings
 
@@ -56,6 +58,7 @@ def set_digest(session: Session, *, team_id: str, user_id: str, on: bool, clock:
 
 
 def policy_of(session: Session, team_id: str) -> WorkspacePolicy:
+    """One primary-key read: a use case that needs the policy twice passes it on instead."""
     row = session.get(WorkspaceSettings, team_id)
     if row is None:
         return WorkspacePolicy()
@@ -66,6 +69,7 @@ def policy_of(session: Session, team_id: str) -> WorkspacePolicy:
         digest_weekday=row.digest_weekday,
         digest_hour=row.digest_hour,
         digest_tz=row.digest_tz,
+        working_week=working_week(workdays(row.workdays), row.day_start_hour, row.day_end_hour),
     )
 
 
@@ -88,10 +92,17 @@ def policy_errors(policy: WorkspacePolicy) -> dict[str, str]:
 
 
 def save_policy(
-    session: Session, *, team_id: str, user_id: str, policy: WorkspacePolicy, clock: Clock
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    policy: WorkspacePolicy,
+    form_errors: Mapping[str, str],
+    clock: Clock,
 ) -> dict[str, str]:
-    """Admins only (the caller checks); returns field errors, or saves."""
-    errors = policy_errors(policy)
+    """Admins only (the caller checks); returns field errors (`form_errors`, what the form could
+    not even read, among them), or saves."""
+    errors = {**form_errors, **policy_errors(policy)}
     if errors:
         return errors
     queries.save_workspace_settings(
@@ -103,8 +114,11 @@ def save_policy(
         digest_weekday=policy.digest_weekday,
         digest_hour=policy.digest_hour,
         digest_tz=policy.digest_tz,
+        workdays=stored_workdays(policy.working_week.days),
+        day_start_hour=policy.working_week.start.hour,
+        day_end_hour=policy.working_week.end.hour,
         updated_at=clock(),
     )
     session.commit()
-    log.info("%s saved the workspace's nudge and digest settings", user_id)
+    log.info("%s saved the workspace's settings", user_id)
     return {}

@@ -20,7 +20,7 @@ from bot.domain.routing import (
     terms,
     widen_window,
 )
-from bot.domain.worktime import zone_from
+from bot.domain.worktime import WorkingWeek, zone_from
 from bot.services.cards import card_of, tell_asker
 from bot.services.ports import SlackError, SlackPort
 from bot.services.profiles import topic_info
@@ -71,8 +71,10 @@ def plan_routing(
     draft: RequestDraft,
     help_channel: str,
     now: datetime,
+    week: WorkingWeek,
 ) -> Routing:
-    """Rank helpers for a draft. Reads only, with a fixed number of queries."""
+    """Rank helpers for a draft, counting availability in the workspace's `week`. Reads only,
+    with a fixed number of queries."""
     text = f"{draft.what}\n{draft.why}"
     request_terms = terms(text)
     topic = match_topic(text, [topic_info(t) for t in rq.topics(session, team_id)])
@@ -144,6 +146,7 @@ def plan_routing(
         now=now.astimezone(UTC),
         needed_by=draft.needed_by,
         limit=SHOWN + RESERVE,
+        week=week,
     )
     return Routing(topic, channel, tuple(request_terms), tuple(ranked))
 

@@ -75,6 +75,7 @@ def plan_team(session: Session, *, team_id: str, now: datetime) -> PlanReport:
         enabled=frozenset(nd.NudgeKind(k) for k in policy.enabled),
         weekly_cap=policy.weekly_cap,
         inactive_weeks=policy.inactive_weeks,
+        working_week=policy.working_week,
     )
     planned = nd.plan_nudges(
         snapshot.people, snapshot.facts, snapshot.open_requests, nudge_policy, now

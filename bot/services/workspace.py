@@ -1,6 +1,6 @@
 """The workspace's nudge and digest settings, changed by admins only."""
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 from sqlalchemy.orm import Session
 
@@ -41,11 +41,20 @@ def change_policy(
     user_id: str,
     admin_ids: Collection[str],
     policy: WorkspacePolicy,
+    form_errors: Mapping[str, str],
     clock: Clock,
 ) -> dict[str, str]:
-    """Field errors, or {} once saved. Checked again on submission: a view can be crafted."""
+    """Field errors (the form's own, and the policy's), or {} once saved. Checked again on
+    submission: a view can be crafted."""
     if not is_admin(
         session, slack, team_id=team_id, user_id=user_id, admin_ids=admin_ids, clock=clock
     ):
         raise NotAdmin(user_id)
-    return save_policy(session, team_id=team_id, user_id=user_id, policy=policy, clock=clock)
+    return save_policy(
+        session,
+        team_id=team_id,
+        user_id=user_id,
+        policy=policy,
+        form_errors=form_errors,
+        clock=clock,
+    )

@@ -97,9 +97,24 @@ NUDGE_LABELS = {
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
+def _workdays_text(days: frozenset[int]) -> str:
+    """Workdays as people say them: Monday to Friday, Sunday to Thursday (a run across the
+    week's end), every day, or the days named one by one."""
+    if len(days) == len(WEEKDAYS):
+        return "every day"
+    firsts = [d for d in range(7) if d in days and (d - 1) % 7 not in days]
+    if len(firsts) == 1 and len(days) > 2:
+        first = firsts[0]
+        return f"{WEEKDAYS[first]} to {WEEKDAYS[(first + len(days) - 1) % 7]}"
+    return ", ".join(WEEKDAYS[d] for d in sorted(days))
+
+
 def _policy_blocks(policy: WorkspacePolicy) -> list[Any]:
     kinds = ", ".join(NUDGE_LABELS[k] for k in NudgeKind if k in policy.enabled) or "none"
+    week = policy.working_week
     text = (
+        f"*Working week:* {_workdays_text(week.days)}, {week.start:%H:%M} to {week.end:%H:%M} "
+        "(people's own time).\n"
         f"*Nudges on:* {kinds}\n"
         f"At most {policy.weekly_cap} a week per person; “start small” after "
         f"{policy.inactive_weeks} quiet weeks.\n"
@@ -107,7 +122,7 @@ def _policy_blocks(policy: WorkspacePolicy) -> list[Any]:
         f"(people's own time; channels in {escape(policy.digest_tz)})."
     )
     return [
-        HeaderBlock(text="Workspace nudges and digests"),
+        HeaderBlock(text="Workspace settings"),
         SectionBlock(
             text=MarkdownTextObject(text=text),
             accessory=ButtonElement(text="Change", action_id=ids.EDIT_WORKSPACE_SETTINGS),

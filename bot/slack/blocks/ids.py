@@ -131,10 +131,16 @@ SETTINGS_QUIET_BLOCK, SETTINGS_QUIET_INPUT = "settings_quiet", "inactive_weeks"
 SETTINGS_DAY_BLOCK, SETTINGS_DAY_INPUT = "settings_day", "digest_weekday"
 SETTINGS_HOUR_BLOCK, SETTINGS_HOUR_INPUT = "settings_hour", "digest_hour"
 SETTINGS_TZ_BLOCK, SETTINGS_TZ_INPUT = "settings_tz", "digest_tz"
+SETTINGS_WORKDAYS_BLOCK, SETTINGS_WORKDAYS_INPUT = "settings_workdays", "workdays"
+SETTINGS_STARTS_BLOCK, SETTINGS_STARTS_INPUT = "settings_day_starts", "day_starts"
+SETTINGS_ENDS_BLOCK, SETTINGS_ENDS_INPUT = "settings_day_ends", "day_ends"
 SETTINGS_FIELD_BLOCKS = {
     "weekly_cap": SETTINGS_CAP_BLOCK,
     "inactive_weeks": SETTINGS_QUIET_BLOCK,
     "digest_weekday": SETTINGS_DAY_BLOCK,
     "digest_hour": SETTINGS_HOUR_BLOCK,
     "digest_tz": SETTINGS_TZ_BLOCK,
+    "workdays": SETTINGS_WORKDAYS_BLOCK,
+    "day_starts": SETTINGS_STARTS_BLOCK,
+    "day_ends": SETTINGS_ENDS_BLOCK,
 }

@@ -95,12 +95,18 @@ def radio_input(
 
 
 def checkboxes_input(
-    block_id: str, action_id: str, label: str, options: list[Option], checked: Collection[str]
+    block_id: str,
+    action_id: str,
+    label: str,
+    options: list[Option],
+    checked: Collection[str],
+    *,
+    optional: bool = True,
 ) -> InputBlock:
-    """Optional checkboxes, those whose value is in `checked` ticked."""
+    """Checkboxes, those whose value is in `checked` ticked; optional unless one must be."""
     ticked = [option for option in options if option.value in checked]
     field = CheckboxesElement(action_id=action_id, options=options, initial_options=ticked or None)
-    return input_block(block_id, label, field, optional=True)
+    return input_block(block_id, label, field, optional=optional)
 
 
 def input_block(

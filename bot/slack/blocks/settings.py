@@ -1,5 +1,6 @@
-"""The admins' form for the workspace's nudges and digests."""
+"""The admins' form for the workspace's nudges, digests and working week."""
 
+from dataclasses import replace
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -8,6 +9,7 @@ from slack_sdk.models.blocks import (
 
 from bot.domain.nudges import NudgeKind
 from bot.domain.prefs import WorkspacePolicy, nudge_kinds
+from bot.domain.worktime import WorkingWeek, working_week
 from bot.slack.blocks import ids
 from bot.slack.blocks.home import NUDGE_LABELS, WEEKDAYS
 from bot.slack.blocks.inputs import checkboxes_input, modal, select_input, text_input
@@ -24,7 +26,34 @@ def settings_modal(policy: WorkspacePolicy) -> dict[str, Any]:
     quiet = _numbers(range(1, 27), "weeks")
     days = [Option(value=str(n), label=day) for n, day in enumerate(WEEKDAYS)]
     hours = [Option(value=str(h), label=f"{h:02d}:00") for h in range(24)]
+    week = policy.working_week
     blocks = [
+        checkboxes_input(
+            ids.SETTINGS_WORKDAYS_BLOCK,
+            ids.SETTINGS_WORKDAYS_INPUT,
+            "Workdays",
+            days,
+            checked={str(day) for day in week.days},
+            optional=False,
+        ),
+        select_input(
+            ids.SETTINGS_STARTS_BLOCK,
+            ids.SETTINGS_STARTS_INPUT,
+            "The working day starts at",
+            hours,
+            str(week.start.hour),
+        ),
+        select_input(
+            ids.SETTINGS_ENDS_BLOCK,
+            ids.SETTINGS_ENDS_INPUT,
+            "And ends at",
+            hours[1:],
+            str(week.end.hour),
+            hint=(
+                "In each person's own time zone. Nudges and follow-ups wait for these hours; "
+                "suggested helpers and the coach's deadline check count them."
+            ),
+        ),
         checkboxes_input(
             ids.SETTINGS_KINDS_BLOCK,
             ids.SETTINGS_KINDS_INPUT,
@@ -71,18 +100,20 @@ def settings_modal(policy: WorkspacePolicy) -> dict[str, Any]:
             max_length=64,
         ),
     ]
-    return modal(ids.SETTINGS_MODAL, "Nudges and digests", "Save", blocks, metadata={})
+    return modal(ids.SETTINGS_MODAL, "Workspace settings", "Save", blocks, metadata={})
 
 
 def _int(value: str | None) -> int:
     return int(value) if value is not None and value.lstrip("-").isdigit() else -1
 
 
-def read_settings_form(view: Any) -> WorkspacePolicy:
-    """Anything missing or malformed reads as out of range, and validation says so."""
+def read_settings_form(view: Any) -> tuple[WorkspacePolicy, dict[str, str]]:
+    """The policy as submitted, and field errors for a working week that cannot be one (the
+    policy then carries the standard week, and must not be saved). Anything else missing or
+    malformed reads as out of range, and the policy's validation says so."""
     values = state_values(view)
     kinds = option_values(values, ids.SETTINGS_KINDS_BLOCK, ids.SETTINGS_KINDS_INPUT)
-    return WorkspacePolicy(
+    policy = WorkspacePolicy(
         enabled=nudge_kinds(kinds),
         weekly_cap=_int(selected(values, ids.SETTINGS_CAP_BLOCK, ids.SETTINGS_CAP_INPUT)),
         inactive_weeks=_int(selected(values, ids.SETTINGS_QUIET_BLOCK, ids.SETTINGS_QUIET_INPUT)),
@@ -90,3 +121,22 @@ def read_settings_form(view: Any) -> WorkspacePolicy:
         digest_hour=_int(selected(values, ids.SETTINGS_HOUR_BLOCK, ids.SETTINGS_HOUR_INPUT)),
         digest_tz=text(values, ids.SETTINGS_TZ_BLOCK, ids.SETTINGS_TZ_INPUT).strip(),
     )
+    week, errors = _read_week(values)
+    return (policy if week is None else replace(policy, working_week=week)), errors
+
+
+def _read_week(values: dict[str, Any]) -> tuple[WorkingWeek | None, dict[str, str]]:
+    days = option_values(values, ids.SETTINGS_WORKDAYS_BLOCK, ids.SETTINGS_WORKDAYS_INPUT)
+    starts = _int(selected(values, ids.SETTINGS_STARTS_BLOCK, ids.SETTINGS_STARTS_INPUT))
+    ends = _int(selected(values, ids.SETTINGS_ENDS_BLOCK, ids.SETTINGS_ENDS_INPUT))
+    weekdays = {_int(day) for day in days} & set(range(7))
+    errors = {}
+    if not weekdays:
+        errors["workdays"] = "Pick at least one workday."
+    if not 0 <= starts <= 23:
+        errors["day_starts"] = "Pick an hour from 0 to 23."
+    elif not starts < ends <= 23:
+        errors["day_ends"] = "Pick an hour after the day starts: a working day ends on its own day."
+    if errors:
+        return None, errors
+    return working_week(weekdays, starts, ends), {}

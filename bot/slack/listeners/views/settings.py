@@ -40,8 +40,9 @@ def save_settings(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
 ) -> None:
     act = Acted.of(body, context)
+    policy, form_errors = read_settings_form(view)
     try:
-        errors = act.as_admin(change_policy, policy=read_settings_form(view))
+        errors = act.as_admin(change_policy, policy=policy, form_errors=form_errors)
     except NotAdmin:
         ack()
         act.logger.warning("%s submitted the workspace settings but is not an admin", act.user_id)
