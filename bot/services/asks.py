@@ -356,16 +356,35 @@ def withdraw_request(
     session: Session, slack: SlackPort, *, request_id: int, user_id: str, clock: Clock
 ) -> DeliveryResult:
     """The asker no longer needs help; the message says so where it was posted."""
-    now = clock()
-    request = move_askers_request(session, request_id, user_id, RequestStatus.WITHDRAWN, now)
+    request = let_go(
+        session, slack, request_id, user_id, RequestStatus.WITHDRAWN, EventKind.WITHDRAWN, clock
+    )
     if isinstance(request, Outcome):
         return DeliveryResult(request, request_id)
-    offer_queries.record_event(session, request, EventKind.WITHDRAWN, now, actor_id=user_id)
+    return DeliveryResult(Outcome.WITHDRAWN, request_id, message=_posted(request))
+
+
+def let_go(
+    session: Session,
+    slack: SlackPort,
+    request_id: int,
+    user_id: str,
+    to_status: RequestStatus,
+    event: EventKind,
+    clock: Clock,
+) -> HelpRequest | Outcome:
+    """The asker lets their open request go (withdrawn, or no longer needed once needed-by has
+    passed): stored with its event, and the posted message says so. Otherwise why not."""
+    now = clock()
+    request = move_askers_request(session, request_id, user_id, to_status, now)
+    if isinstance(request, Outcome):
+        return request
+    offer_queries.record_event(session, request, event, now, actor_id=user_id)
     session.commit()
     session.refresh(request)
-    log.info("request %s withdrawn by %s", request_id, who(request))
+    log.info("request %s %s by %s", request_id, to_status, who(request))
     refresh_post(session, slack, request_id)
-    return DeliveryResult(Outcome.WITHDRAWN, request_id, message=_posted(request))
+    return request
 
 
 def askers_request(

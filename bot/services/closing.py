@@ -14,7 +14,7 @@ from bot.domain.offers import EventKind, OfferStatus
 from bot.domain.requests import RequestCard, RequestStatus
 from bot.domain.routing import widen_window
 from bot.services import people, routing
-from bot.services.asks import Outcome, askers_request, move_askers_request
+from bot.services.asks import Outcome, askers_request, let_go, move_askers_request
 from bot.services.cards import card_of, tell_asker, who
 from bot.services.people import zone_of
 from bot.services.ports import SlackError, SlackPort
@@ -188,14 +188,10 @@ def no_longer_needed(
     session: Session, slack: SlackPort, *, request_id: int, user_id: str, clock: Clock
 ) -> Outcome:
     """The asker's *No longer needed* after needed-by: the request expires, kindly."""
-    now = clock()
-    request = move_askers_request(session, request_id, user_id, RequestStatus.EXPIRED, now)
-    if isinstance(request, Outcome):
-        return request
-    rq.record_event(session, request, EventKind.EXPIRED, now, actor_id=user_id)
-    session.commit()
-    refresh_post(session, slack, request_id)
-    return Outcome.EXPIRED
+    request = let_go(
+        session, slack, request_id, user_id, RequestStatus.EXPIRED, EventKind.EXPIRED, clock
+    )
+    return request if isinstance(request, Outcome) else Outcome.EXPIRED
 
 
 def extension_form(
