@@ -29,8 +29,10 @@ def update_one(
     return result.rowcount == 1
 
 
-def get_request(session: Session, request_id: int) -> HelpRequest | None:
-    return session.get(HelpRequest, request_id)
+def get_request(session: Session, request_id: int, *, fresh: bool = False) -> HelpRequest | None:
+    """The request; with `fresh`, read again from the database over what the session holds
+    (another transaction may have changed it since)."""
+    return session.get(HelpRequest, request_id, populate_existing=fresh)
 
 
 def claim_delivery(

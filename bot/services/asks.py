@@ -466,7 +466,7 @@ def widen_due(session: Session, slack: SlackPort, *, clock: Clock, limit: int = 
     widened = []
     for request_id in routing_queries.due_for_widening(session, now, limit):
         claimed = routing_queries.claim_widening(session, request_id, now)
-        request = session.get(HelpRequest, request_id)
+        request = queries.get_request(session, request_id)
         if not claimed or request is None:
             session.commit()
             continue

@@ -439,7 +439,7 @@ def tell_declines(session: Session, slack: SlackPort, request_id: int) -> None:
     """Post, or update in place, the asker's one message gathering why helpers passed. As with
     the post, it is rendered again if someone passed while it was being sent."""
     for _ in range(FEEDBACK_ATTEMPTS):
-        request = session.get(HelpRequest, request_id, populate_existing=True)
+        request = queries.get_request(session, request_id, fresh=True)
         if request is None:
             session.commit()
             return
