@@ -5,12 +5,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.domain.outbox import OutboxStatus
 from db.models import OutboxMessage
-from db.queries import insert_for
+from db.queries import insert_ignoring_duplicates, update_one
 
 
 def enqueue(session: Session, rows: Sequence[dict[str, Any]]) -> int:
@@ -21,9 +21,7 @@ def enqueue(session: Session, rows: Sequence[dict[str, Any]]) -> int:
     # An executemany: SQLAlchemy sends it in pages ("insertmanyvalues") of one statement compiled
     # once, so a Monday of many thousand digests stays under PostgreSQL's 65,535 parameters.
     inserted = session.scalars(
-        insert_for(session)(OutboxMessage)
-        .on_conflict_do_nothing(index_elements=["key"])
-        .returning(OutboxMessage.id),
+        insert_ignoring_duplicates(session, OutboxMessage, ["key"]).returning(OutboxMessage.id),
         list(rows),
     ).all()
     return len(inserted)
@@ -59,41 +57,32 @@ def stale(session: Session, claimed_before: datetime, limit: int) -> list[int]:
 
 def claim(session: Session, message_id: int, now: datetime) -> bool:
     """Take a due message for this sender; False when another sender took it first."""
-    result = session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id == message_id,
-            OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.next_attempt_at <= now,
-        )
-        .values(status=OutboxStatus.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
-        .execution_options(synchronize_session=False)
+    return update_one(
+        session,
+        OutboxMessage,
+        OutboxMessage.id == message_id,
+        OutboxMessage.status == OutboxStatus.PENDING,
+        OutboxMessage.next_attempt_at <= now,
+        status=OutboxStatus.SENDING,
+        claimed_at=now,
+        attempts=OutboxMessage.attempts + 1,
     )
-    return result.rowcount == 1
 
 
 def reclaim(session: Session, message_id: int, claimed_at: datetime, now: datetime) -> bool:
     """Take over a stale claim, once, even with several senders looking at it."""
-    result = session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id == message_id,
-            OutboxMessage.status == OutboxStatus.SENDING,
-            OutboxMessage.claimed_at == claimed_at,
-        )
-        .values(claimed_at=now)
-        .execution_options(synchronize_session=False)
+    return update_one(
+        session,
+        OutboxMessage,
+        OutboxMessage.id == message_id,
+        OutboxMessage.status == OutboxStatus.SENDING,
+        OutboxMessage.claimed_at == claimed_at,
+        claimed_at=now,
     )
-    return result.rowcount == 1
 
 
 def finish(session: Session, message_id: int, **values: Any) -> None:
-    session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
+    update_one(session, OutboxMessage, OutboxMessage.id == message_id, **values)
 
 
 def sent_lately(

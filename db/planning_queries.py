@@ -33,8 +33,7 @@ from db.models import (
     SlackUser,
     Thanks,
 )
-
-_LIVE_OFFERS = (OfferStatus.OFFERED, OfferStatus.ACCEPTED)
+from db.queries import LIVE_OFFERS
 
 
 def teams(session: Session) -> list[str]:
@@ -142,7 +141,7 @@ def open_requests(session: Session, team_id: str, posted_since: datetime) -> Seq
     """Open, posted requests since `posted_since`, with how many live offers each has."""
     offers = (
         select(func.count())
-        .where(Offer.request_id == HelpRequest.id, Offer.status.in_(_LIVE_OFFERS))
+        .where(Offer.request_id == HelpRequest.id, Offer.status.in_(LIVE_OFFERS))
         .scalar_subquery()
     )
     accepted = (

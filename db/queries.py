@@ -8,9 +8,13 @@ from sqlalchemy import ColumnElement, delete, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.domain.offers import Route
+from bot.domain.offers import OfferStatus, Route
 from bot.domain.requests import Delivery, RequestStatus
 from db.models import Base, HelpRequest, PersonPrefs, SlackUser, WorkspaceSettings
+
+# Offers that still stand: a withdrawn one, or one the asker said "Not now" to, no longer counts
+# as someone helping (for routing's workload and digests' open requests alike).
+LIVE_OFFERS = (OfferStatus.OFFERED, OfferStatus.ACCEPTED)
 
 
 def update_one(
@@ -25,8 +29,10 @@ def update_one(
     return result.rowcount == 1
 
 
-def get_request(session: Session, request_id: int) -> HelpRequest | None:
-    return session.get(HelpRequest, request_id)
+def get_request(session: Session, request_id: int, *, fresh: bool = False) -> HelpRequest | None:
+    """The request; with `fresh`, read again from the database over what the session holds
+    (another transaction may have changed it since)."""
+    return session.get(HelpRequest, request_id, populate_existing=fresh)
 
 
 def claim_delivery(
@@ -143,7 +149,7 @@ def dialect_insert(dialect: str) -> Callable[..., Any]:
     return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
-def insert_for(session: Session) -> Callable[..., Any]:
+def _insert_for(session: Session) -> Callable[..., Any]:
     return dialect_insert(session.get_bind().dialect.name)
 
 
@@ -152,7 +158,7 @@ def insert_ignoring_duplicates(
 ) -> Any:
     """An INSERT that skips rows whose `unique` columns (any unique constraint when None) are
     already taken, by an earlier write or a concurrent one; add the values and any RETURNING."""
-    return insert_for(session)(model).on_conflict_do_nothing(index_elements=unique)
+    return _insert_for(session)(model).on_conflict_do_nothing(index_elements=unique)
 
 
 def upsert(
@@ -165,7 +171,7 @@ def upsert(
     """Write `values` to the row `key` names, inserting it (with `defaults` for the other
     columns) when there is none. One statement, so a double click, or two first writes at once,
     end with one row holding the values instead of a primary-key error."""
-    statement = insert_for(session)(model).values({**key, **(defaults or {}), **values})
+    statement = _insert_for(session)(model).values({**key, **(defaults or {}), **values})
     session.execute(
         statement.on_conflict_do_update(
             index_elements=list(key), set_={name: statement.excluded[name] for name in values}

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable, operators
 from sqlalchemy.sql.expression import TableValuedAlias, UnaryExpression
 
-from bot.domain.offers import OfferStatus, SuggestionStatus
+from bot.domain.offers import SuggestionStatus
 from bot.domain.requests import RequestStatus
 from db.models import (
     HelperProfile,
@@ -41,9 +41,8 @@ from db.models import (
     TermStat,
     Topic,
 )
-from db.queries import dialect_insert, update_one
+from db.queries import LIVE_OFFERS, dialect_insert, update_one
 
-_LIVE_OFFERS = (OfferStatus.OFFERED, OfferStatus.ACCEPTED)
 # term_stats row counting every indexed request, so the corpus size comes back with the terms.
 CORPUS = ""
 
@@ -193,7 +192,7 @@ def _helper_history(term_count: int, per_term: int, limit: int) -> Select[tuple[
     return (
         select(Offer.helper_id, helped, func.max(similar.c.shared))
         .join(similar, similar.c.request_id == Offer.request_id)
-        .where(Offer.status.in_(_LIVE_OFFERS))
+        .where(Offer.status.in_(LIVE_OFFERS))
         .group_by(Offer.helper_id)
         .order_by(helped.desc(), Offer.helper_id)
         .limit(limit)
@@ -409,7 +408,7 @@ def _workload(dialect: str) -> CompoundSelect:
                 Offer.team_id == team_id,
                 Offer.helper_id == helpers.c.value,
                 Offer.created_at >= bindparam("offers_since", type_=Offer.created_at.type),
-                Offer.status.in_(_LIVE_OFFERS),
+                Offer.status.in_(LIVE_OFFERS),
             ),
         )
         .join(
@@ -536,7 +535,7 @@ def due_for_widening(session: Session, now: datetime, limit: int) -> list[int]:
     """Open requests past their widening time, not yet widened, that nobody has offered on."""
     offered = (
         select(Offer.id)
-        .where(Offer.request_id == HelpRequest.id, Offer.status.in_(_LIVE_OFFERS))
+        .where(Offer.request_id == HelpRequest.id, Offer.status.in_(LIVE_OFFERS))
         .exists()
     )
     return list(

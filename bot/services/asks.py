@@ -2,7 +2,7 @@
 
 import logging
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy.orm import Session
@@ -326,11 +326,9 @@ def edit_request(
     clock: Clock,
 ) -> DeliveryResult:
     """Change an open request's words; its message is updated in place where it was posted."""
-    request = queries.get_request(session, request_id)
-    refused = _refuse_change(request, user_id)
-    if refused is not None:
-        return refused
-    assert request is not None
+    request = askers_request(session, request_id, user_id)
+    if isinstance(request, Outcome):
+        return DeliveryResult(request, request_id)
     now = clock()
     if draft.needed_by != request.needed_by:
         # A new needed-by deserves its own "did you get what you needed?" when it passes.
@@ -351,10 +349,9 @@ def editable_draft(
     session: Session, *, request_id: int, user_id: str
 ) -> tuple[Outcome | None, RequestDraft | None]:
     """The request's fields to fill the edit form, or why this person cannot edit it."""
-    request = queries.get_request(session, request_id)
-    refused = _refuse_change(request, user_id)
-    if refused is not None or request is None:
-        return (refused.outcome if refused else Outcome.NOT_FOUND), None
+    request = askers_request(session, request_id, user_id)
+    if isinstance(request, Outcome):
+        return request, None
     return None, draft_of(request)
 
 
@@ -362,39 +359,87 @@ def withdraw_request(
     session: Session, slack: SlackPort, *, request_id: int, user_id: str, clock: Clock
 ) -> DeliveryResult:
     """The asker no longer needs help; the message says so where it was posted."""
-    request = queries.get_request(session, request_id)
-    refused = _refuse_change(request, user_id)
-    if refused is not None:
-        return refused
-    assert request is not None
-    now = clock()
-    if not offer_queries.move_request(
-        session,
-        request_id,
-        from_status=(RequestStatus.OPEN,),
-        to_status=RequestStatus.WITHDRAWN,
-        now=now,
-        asker_id=user_id,
-    ):
-        session.commit()
-        return DeliveryResult(Outcome.NOT_OPEN, request_id)
-    offer_queries.record_event(session, request, EventKind.WITHDRAWN, now, actor_id=user_id)
-    session.commit()
-    session.refresh(request)
-    log.info("request %s withdrawn by %s", request_id, who(request))
-    refresh_post(session, slack, request_id)
+    request = let_go(
+        session, slack, request_id, user_id, RequestStatus.WITHDRAWN, EventKind.WITHDRAWN, clock
+    )
+    if isinstance(request, Outcome):
+        return DeliveryResult(request, request_id)
     return DeliveryResult(Outcome.WITHDRAWN, request_id, message=_posted(request))
 
 
-def _refuse_change(request: HelpRequest | None, user_id: str) -> DeliveryResult | None:
+def let_go(
+    session: Session,
+    slack: SlackPort,
+    request_id: int,
+    user_id: str,
+    to_status: RequestStatus,
+    event: EventKind,
+    clock: Clock,
+) -> HelpRequest | Outcome:
+    """The asker lets their open request go (withdrawn, or no longer needed once needed-by has
+    passed): stored with its event, and the posted message says so. Otherwise why not."""
+    now = clock()
+    request = move_askers_request(session, request_id, user_id, to_status, now)
+    if isinstance(request, Outcome):
+        return request
+    offer_queries.record_event(session, request, event, now, actor_id=user_id)
+    session.commit()
+    session.refresh(request)
+    log.info("request %s %s by %s", request_id, to_status, who(request))
+    refresh_post(session, slack, request_id)
+    return request
+
+
+def askers_request(
+    session: Session,
+    request_id: int,
+    user_id: str,
+    allowed: tuple[RequestStatus, ...] = (RequestStatus.OPEN,),
+) -> HelpRequest | Outcome:
+    """The asker's own request when it is in one of `allowed`; otherwise why not, with the
+    read's transaction ended."""
+    request = queries.get_request(session, request_id)
     if request is None or request.status == RequestStatus.DRAFT:
-        return DeliveryResult(Outcome.NOT_FOUND)
-    if request.asker_id != user_id:
-        log.info("request %s: change refused to %s, not the asker", request.id, user_id)
-        return DeliveryResult(Outcome.NOT_YOURS, request.id)
-    if request.status != RequestStatus.OPEN:
-        return DeliveryResult(Outcome.NOT_OPEN, request.id)
-    return None
+        refused = Outcome.NOT_FOUND
+    elif request.asker_id != user_id:
+        log.info("request %s: change refused to %s, not the asker", request_id, user_id)
+        refused = Outcome.NOT_YOURS
+    elif request.status not in allowed:
+        refused = Outcome.NOT_OPEN
+    else:
+        return request
+    session.commit()
+    return refused
+
+
+def move_askers_request(
+    session: Session,
+    request_id: int,
+    user_id: str,
+    to_status: RequestStatus,
+    now: datetime,
+    *,
+    allowed: tuple[RequestStatus, ...] = (RequestStatus.OPEN,),
+    **values: object,
+) -> HelpRequest | Outcome:
+    """The asker's own request moved from one of `allowed` to `to_status` (with `values`), not
+    yet committed; otherwise why not, with the transaction ended. A click racing another change
+    finds the request moved already: NOT_OPEN."""
+    request = askers_request(session, request_id, user_id, allowed)
+    if isinstance(request, Outcome):
+        return request
+    if not offer_queries.move_request(
+        session,
+        request_id,
+        from_status=allowed,
+        to_status=to_status,
+        now=now,
+        asker_id=user_id,
+        **values,
+    ):
+        session.commit()
+        return Outcome.NOT_OPEN
+    return request
 
 
 def resume_stalled_deliveries(
@@ -424,7 +469,7 @@ def widen_due(session: Session, slack: SlackPort, *, clock: Clock, limit: int = 
     widened = []
     for request_id in routing_queries.due_for_widening(session, now, limit):
         claimed = routing_queries.claim_widening(session, request_id, now)
-        request = session.get(HelpRequest, request_id)
+        request = queries.get_request(session, request_id)
         if not claimed or request is None:
             session.commit()
             continue
@@ -447,11 +492,9 @@ def widen_now(
     session: Session, slack: SlackPort, *, request_id: int, user_id: str, clock: Clock
 ) -> DeliveryResult:
     """The asker's *Widen to the channel* on a request so far only asked directly."""
-    request = queries.get_request(session, request_id)
-    refused = _refuse_change(request, user_id)
-    if refused is not None or request is None:
-        session.commit()
-        return refused or DeliveryResult(Outcome.NOT_FOUND)
+    request = askers_request(session, request_id, user_id)
+    if isinstance(request, Outcome):
+        return DeliveryResult(request, request_id)
     if request.route != Route.DIRECT or request.recipient_id is not None:
         session.commit()
         return DeliveryResult(Outcome.ALREADY_POSTED, request_id, message=_posted(request))

@@ -14,7 +14,7 @@ from bot.domain.requests import RequestCard, RequestStatus
 from bot.domain.routing import widen_window
 from bot.domain.worktime import WorkingWeek
 from bot.services import people, routing
-from bot.services.asks import Outcome
+from bot.services.asks import Outcome, askers_request, let_go, move_askers_request
 from bot.services.cards import card_of, tell_asker, who
 from bot.services.people import zone_of
 from bot.services.ports import SlackError, SlackPort
@@ -22,7 +22,6 @@ from bot.services.prefs import policy_of
 from bot.services.status import refresh_post
 from db import offer_queries as rq
 from db import queries
-from db.models import HelpRequest
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +47,7 @@ def resolution_form(
     session: Session, *, request_id: int, user_id: str
 ) -> tuple[Outcome | None, ResolutionForm | None]:
     """What the asker's "mark resolved" form shows, or why this person can't resolve it."""
-    request = _askers_request(session, request_id, user_id, _CLOSABLE)
+    request = askers_request(session, request_id, user_id, _CLOSABLE)
     if isinstance(request, Outcome):
         return request, None
     offers = rq.offers_of(session, request_id)
@@ -73,21 +72,18 @@ def resolve_request(
     """Mark a request resolved (once, by its asker) and thank who helped: everyone accepted,
     anyone else the asker wrote a note to or picked. Each gets their thanks and what their
     help made possible; the thanks are kept. Returns the outcome and who was thanked."""
-    request = _askers_request(session, request_id, user_id, _CLOSABLE)
-    if isinstance(request, Outcome):
-        return request, ()
     now = clock()
-    if not rq.move_request(
+    request = move_askers_request(
         session,
         request_id,
-        from_status=_CLOSABLE,
-        to_status=RequestStatus.RESOLVED,
-        now=now,
-        asker_id=user_id,
+        user_id,
+        RequestStatus.RESOLVED,
+        now,
+        allowed=_CLOSABLE,
         resolved_at=now,
-    ):
-        session.commit()
-        return Outcome.NOT_OPEN, ()
+    )
+    if isinstance(request, Outcome):
+        return request, ()
     # Read after the UPDATE, which on PostgreSQL waited for any acceptance in flight to commit:
     # everyone accepted before the resolution is thanked, and no one can be accepted after it.
     accepted = [
@@ -195,24 +191,10 @@ def no_longer_needed(
     session: Session, slack: SlackPort, *, request_id: int, user_id: str, clock: Clock
 ) -> Outcome:
     """The asker's *No longer needed* after needed-by: the request expires, kindly."""
-    request = _askers_request(session, request_id, user_id, (RequestStatus.OPEN,))
-    if isinstance(request, Outcome):
-        return request
-    now = clock()
-    if not rq.move_request(
-        session,
-        request_id,
-        from_status=(RequestStatus.OPEN,),
-        to_status=RequestStatus.EXPIRED,
-        now=now,
-        asker_id=user_id,
-    ):
-        session.commit()
-        return Outcome.NOT_OPEN
-    rq.record_event(session, request, EventKind.EXPIRED, now, actor_id=user_id)
-    session.commit()
-    refresh_post(session, slack, request_id)
-    return Outcome.EXPIRED
+    request = let_go(
+        session, slack, request_id, user_id, RequestStatus.EXPIRED, EventKind.EXPIRED, clock
+    )
+    return request if isinstance(request, Outcome) else Outcome.EXPIRED
 
 
 def extension_form(
@@ -220,12 +202,13 @@ def extension_form(
 ) -> tuple[Outcome | None, RequestCard | None, datetime]:
     """The card for the "new needed-by" form, with a suggested time two days out (on the hour),
     or why this person can't extend it."""
-    request = queries.get_request(session, request_id)
-    refused = _refuse(request, user_id, _CLOSABLE)
-    card = card_of(request) if refused is None and request is not None else None
-    session.commit()
     suggested = (clock() + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
-    return refused, card, suggested
+    request = askers_request(session, request_id, user_id, _CLOSABLE)
+    if isinstance(request, Outcome):
+        return request, None, suggested
+    card = card_of(request)
+    session.commit()
+    return None, card, suggested
 
 
 @dataclass(frozen=True)
@@ -247,27 +230,24 @@ def extend_request(
 ) -> Extension:
     """*Still need help*: a new needed-by re-opens the request (if it had expired) and routes
     it again: the next suggested helpers are asked, and it may be widened once more."""
-    request = _askers_request(session, request_id, user_id, _CLOSABLE)
-    if isinstance(request, Outcome):
-        return Extension(request)
     now = clock()
     widen_at = now + widen_window(
         now, needed_by, fraction=widen.fraction, default=widen.without_deadline
     )
-    if not rq.move_request(
+    request = move_askers_request(
         session,
         request_id,
-        from_status=_CLOSABLE,
-        to_status=RequestStatus.OPEN,
-        now=now,
-        asker_id=user_id,
+        user_id,
+        RequestStatus.OPEN,
+        now,
+        allowed=_CLOSABLE,
         needed_by=needed_by,
         followed_up_at=None,
         widen_at=widen_at,
         widened_at=None,
-    ):
-        session.commit()
-        return Extension(Outcome.NOT_OPEN)
+    )
+    if isinstance(request, Outcome):
+        return Extension(request)
     rq.record_event(
         session,
         request,
@@ -284,29 +264,3 @@ def extend_request(
     if request.recipient_id is None:
         asked = routing.ask_suggested(session, slack, request, routing.WIDEN_TO, clock)
     return Extension(Outcome.EXTENDED, asked, widen_at)
-
-
-def _askers_request(
-    session: Session, request_id: int, user_id: str, allowed: tuple[RequestStatus, ...]
-) -> HelpRequest | Outcome:
-    """The asker's own request when it is in one of `allowed`; otherwise why not, with the
-    read's transaction ended."""
-    request = queries.get_request(session, request_id)
-    refused = _refuse(request, user_id, allowed)
-    if refused is not None or request is None:
-        session.commit()
-        return refused or Outcome.NOT_FOUND
-    return request
-
-
-def _refuse(
-    request: HelpRequest | None, user_id: str, allowed: tuple[RequestStatus, ...]
-) -> Outcome | None:
-    if request is None or request.status == RequestStatus.DRAFT:
-        return Outcome.NOT_FOUND
-    if request.asker_id != user_id:
-        log.info("request %s: change refused to %s, not the asker", request.id, user_id)
-        return Outcome.NOT_YOURS
-    if request.status not in allowed:
-        return Outcome.NOT_OPEN
-    return None

@@ -53,17 +53,20 @@ class Answer(StrEnum):
     IGNORED = "ignored"  # a reaction that is not an offer on a request
 
 
-def _open_request(
-    session: Session, request_id: int, helper_id: str
-) -> tuple[Answer | None, HelpRequest | None]:
+def _open_request(session: Session, request_id: int, helper_id: str) -> HelpRequest | Answer:
+    """The open request someone other than its asker may help with; otherwise why not, with the
+    read's transaction ended."""
     request = queries.get_request(session, request_id)
     if request is None or request.status == RequestStatus.DRAFT:
-        return Answer.NOT_FOUND, None
-    if request.asker_id == helper_id:
-        return Answer.OWN_REQUEST, request
-    if request.status != RequestStatus.OPEN:
-        return Answer.NOT_OPEN, request
-    return None, request
+        refused = Answer.NOT_FOUND
+    elif request.asker_id == helper_id:
+        refused = Answer.OWN_REQUEST
+    elif request.status != RequestStatus.OPEN:
+        refused = Answer.NOT_OPEN
+    else:
+        return request
+    session.commit()
+    return refused
 
 
 def offer_help(
@@ -78,10 +81,9 @@ def offer_help(
 ) -> Answer:
     """Record one offer per helper and request, tell the asker (with *Accept* / *Not now*), tell
     the helper (in their direct ask, or a DM with a way to withdraw), and update the post."""
-    refused, request = _open_request(session, request_id, helper_id)
-    if refused is not None or request is None:
-        session.commit()
-        return refused or Answer.NOT_FOUND
+    request = _open_request(session, request_id, helper_id)
+    if isinstance(request, Answer):
+        return request
     now = clock()
     if not rq.bump_if_open(session, request_id, now):
         session.rollback()
@@ -258,11 +260,12 @@ def accept_offer(
     """*Accept*: only the asker. Opens a group DM of the two (with the request's context and
     needed-by), which is how the helper hears of it. Several helpers can be accepted."""
     now = clock()
-    refused, offer, request = _answer_offer(
+    answered = _answer_offer(
         session, offer_id, user_id, OfferStatus.ACCEPTED, EventKind.ACCEPTED, now, accepted_at=now
     )
-    if refused is not None or offer is None or request is None:
-        return refused or Answer.NOT_FOUND
+    if isinstance(answered, Answer):
+        return answered
+    offer, request = answered
     log.info("request %s: %s accepted %s's offer", request.id, who(request), offer.helper_id)
     card = card_of(request)
     try:
@@ -294,11 +297,12 @@ def not_now(
 ) -> Answer:
     """*Not now*: only the asker. The helper is thanked kindly; the offer still counts as
     willingness on the post."""
-    refused, offer, request = _answer_offer(
+    answered = _answer_offer(
         session, offer_id, user_id, OfferStatus.DECLINED, EventKind.NOT_NOW, clock()
     )
-    if refused is not None or offer is None or request is None:
-        return refused or Answer.NOT_FOUND
+    if isinstance(answered, Answer):
+        return answered
+    _, request = answered
     _settle(session, slack, offer_id)
     refresh_post(session, slack, request.id)
     return Answer.NOT_NOW
@@ -312,14 +316,16 @@ def _answer_offer(
     kind: EventKind,
     now: datetime,
     **values: Any,
-) -> tuple[Answer | None, Offer | None, HelpRequest | None]:
-    """The asker's answer to an open offer, stored once with its event; committed."""
-    refused, offer, request = _asker_offer(session, offer_id, user_id)
-    if refused is not None or offer is None or request is None:
-        return refused or Answer.NOT_FOUND, None, None
+) -> tuple[Offer, HelpRequest] | Answer:
+    """The asker's answer to an open offer, stored once with its event and committed: the offer
+    and its request, or why not."""
+    asked = _asker_offer(session, offer_id, user_id)
+    if isinstance(asked, Answer):
+        return asked
+    offer, request = asked
     if not rq.bump_if_open(session, request.id, now):
         session.rollback()
-        return Answer.NOT_OPEN, None, None
+        return Answer.NOT_OPEN
     moved = rq.move_offer(
         session,
         offer_id,
@@ -330,28 +336,30 @@ def _answer_offer(
     )
     if not moved:
         session.rollback()
-        return _not_moved(session, offer), None, None
+        return _not_moved(session, offer)
     rq.record_event(session, request, kind, now, actor_id=user_id, subject_id=offer.helper_id)
     session.commit()
-    return None, offer, request
+    return offer, request
 
 
 def _asker_offer(
     session: Session, offer_id: int, user_id: str
-) -> tuple[Answer | None, Offer | None, HelpRequest | None]:
+) -> tuple[Offer, HelpRequest] | Answer:
+    """An offer on this person's own open request, with the request; otherwise why not, with the
+    read's transaction ended."""
     offer = session.get(Offer, offer_id)
     request = queries.get_request(session, offer.request_id) if offer is not None else None
     if offer is None or request is None:
-        session.commit()
-        return Answer.NOT_FOUND, None, None
-    if request.asker_id != user_id:
+        refused = Answer.NOT_FOUND
+    elif request.asker_id != user_id:
         log.info("offer %s: answer refused to %s, not the asker", offer_id, user_id)
-        session.commit()
-        return Answer.NOT_YOURS, offer, request
-    if request.status != RequestStatus.OPEN:
-        session.commit()
-        return Answer.NOT_OPEN, offer, request
-    return None, offer, request
+        refused = Answer.NOT_YOURS
+    elif request.status != RequestStatus.OPEN:
+        refused = Answer.NOT_OPEN
+    else:
+        return offer, request
+    session.commit()
+    return refused
 
 
 def _not_moved(session: Session, offer: Offer) -> Answer:
@@ -397,10 +405,9 @@ def decline_help(
 ) -> Answer:
     """*Not this time* on a direct ask, with a reason: thank the helper, ask the next suggested
     helper, and tell the asker what passing helpers said, gathered and without names."""
-    refused, request = _open_request(session, request_id, helper_id)
-    if refused is not None or request is None:
-        session.commit()
-        return refused or Answer.NOT_FOUND
+    request = _open_request(session, request_id, helper_id)
+    if isinstance(request, Answer):
+        return request
     now = clock()
     note = (note or "").strip()[:DECLINE_NOTE_MAX_CHARS] or None
     if not rq.decline_suggestion(session, request_id, helper_id, reason, note, now):
@@ -439,7 +446,7 @@ def tell_declines(session: Session, slack: SlackPort, request_id: int) -> None:
     """Post, or update in place, the asker's one message gathering why helpers passed. As with
     the post, it is rendered again if someone passed while it was being sent."""
     for _ in range(FEEDBACK_ATTEMPTS):
-        request = session.get(HelpRequest, request_id, populate_existing=True)
+        request = queries.get_request(session, request_id, fresh=True)
         if request is None:
             session.commit()
             return

@@ -24,7 +24,7 @@ from bot.domain.worktime import WorkingWeek, zone_from
 from bot.services.cards import card_of, tell_asker
 from bot.services.ports import SlackError, SlackPort
 from bot.services.profiles import topic_info
-from db import offer_queries
+from db import offer_queries, queries
 from db import routing_queries as rq
 from db.models import HelpRequest
 from db.models import Suggestion as SuggestionRow
@@ -242,7 +242,7 @@ def ask_suggested(
 
 def keep_routing(session: Session, request_id: int, plan: Routing, clock: Clock) -> None:
     """Store a draft's routing until the asker decides how to send it."""
-    request = session.get(HelpRequest, request_id)
+    request = queries.get_request(session, request_id)
     if request is None:
         return
     save_suggestions(session, request, plan, clock())

@@ -9,6 +9,7 @@ from bot.domain.requests import RequestCard, RequestStatus
 from bot.services.cards import card_of
 from bot.services.ports import PostedMessage, SlackError, SlackPort
 from db import offer_queries as rq
+from db import queries
 from db.models import HelpRequest
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ def refresh_post(session: Session, slack: SlackPort, request_id: int) -> None:
     if something changed meanwhile, the message is rendered and sent again. The last change to
     commit is therefore always the last one shown. No transaction is open during the call."""
     for _ in range(REFRESH_ATTEMPTS):
-        request = session.get(HelpRequest, request_id, populate_existing=True)
+        request = queries.get_request(session, request_id, fresh=True)
         if request is None or not (request.posted_channel and request.posted_ts):
             session.commit()
             return
@@ -60,7 +61,7 @@ def refresh_post(session: Session, slack: SlackPort, request_id: int) -> None:
 def card_for(session: Session, request_id: int | None) -> RequestCard | None:
     """A request as forms and replies show it; None for a missing id, or a draft (never shown
     to anyone but its asker's review)."""
-    request = session.get(HelpRequest, request_id) if request_id is not None else None
+    request = queries.get_request(session, request_id) if request_id is not None else None
     if request is None or request.status == RequestStatus.DRAFT:
         session.commit()
         return None
