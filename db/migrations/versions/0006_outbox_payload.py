@@ -4,14 +4,9 @@ rendered at send time.
 Messages planned before this keep their mrkdwn as one pre-rendered part, and are sent as they
 were planned. A downgrade renders each payload back to mrkdwn with the rules of the day this was
 written (kept here, not imported: a migration must not change when the app's renderer does).
-
-Revision ID: 0006
-Revises: 0005
-Create Date: 2026-12-04
 """
 
 import json
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,8 +15,6 @@ from alembic import op
 
 revision: str = "0006"
 down_revision: str | None = "0005"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 _outbox = sa.table(
     "outbox",

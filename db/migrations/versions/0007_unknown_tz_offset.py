@@ -4,21 +4,13 @@ Until now a missing `tz_offset` was stored as 0, which made "Slack said nothing"
 lives at UTC" the same row, and the zone rule had to treat 0 without a zone name as unknown. Rows
 that are exactly that ambiguous case (no zone name, offset 0) become NULL: they were already
 treated as unknown, so nobody's nudges or ranking change.
-
-Revision ID: 0007
-Revises: 0006
-Create Date: 2026-12-04
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
 down_revision: str | None = "0006"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 _users = sa.table("slack_users", sa.column("tz", sa.String()), sa.column("tz_offset", sa.Integer()))
 

@@ -1,21 +1,13 @@
 """Each workspace chooses its working week: workdays, and the hours the day starts and ends.
 
 Existing workspaces get the standard week (Monday to Friday, 9:00-17:00), which is what they had.
-
-Revision ID: 0008
-Revises: 0007
-Create Date: 2026-12-04
 """
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008"
 down_revision: str | None = "0007"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
