@@ -76,3 +76,20 @@ class OfferView:
     helper_id: str
     status: OfferStatus
     group_channel: str | None = None
+
+
+class Answer(StrEnum):
+    """What came of an offer, or of answering one: the helper's or the asker's."""
+
+    OFFERED = "offered"
+    DECLINED = "declined"
+    ACCEPTED = "accepted"
+    NOT_NOW = "not_now"
+    WITHDRAWN = "withdrawn"
+    ALREADY = "already"  # this was already done; nothing changes
+    OFFER_GONE = "offer_gone"  # the helper withdrew before the asker answered
+    OWN_REQUEST = "own_request"
+    NOT_YOURS = "not_yours"
+    NOT_OPEN = "not_open"
+    NOT_FOUND = "not_found"
+    IGNORED = "ignored"  # a reaction that is not an offer on a request

@@ -128,3 +128,20 @@ def needed_by_problem(needed_by: datetime, now: datetime) -> str | None:
     if needed_by - now > NEEDED_BY_MAX_AHEAD:
         return "Pick a time within the next year."
     return None
+
+
+class Outcome(StrEnum):
+    """What came of a change the asker (or the app on their behalf) tried on a request."""
+
+    POSTED = "posted"
+    FAILED = "failed"
+    ALREADY_POSTED = "already_posted"
+    IN_PROGRESS = "in_progress"
+    NOT_FOUND = "not_found"
+    NOT_YOURS = "not_yours"
+    NOT_OPEN = "not_open"
+    UPDATED = "updated"
+    WITHDRAWN = "withdrawn"
+    RESOLVED = "resolved"
+    EXPIRED = "expired"
+    EXTENDED = "extended"

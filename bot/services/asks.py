@@ -3,13 +3,12 @@
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.domain.offers import EventKind, Route
-from bot.domain.requests import Delivery, RequestDraft, RequestStatus
+from bot.domain.requests import Delivery, Outcome, RequestDraft, RequestStatus
 from bot.domain.smart import SmartReport, analyse
 from bot.services import routing
 from bot.services.cards import card_of, draft_of, tell_asker, who
@@ -26,21 +25,6 @@ log = logging.getLogger(__name__)
 # live attempt is never taken over; short enough that a crashed one is soon retryable.
 STALE_CLAIM = timedelta(minutes=5)
 DEFAULT_WIDEN = routing.WidenPolicy()
-
-
-class Outcome(StrEnum):
-    POSTED = "posted"
-    FAILED = "failed"
-    ALREADY_POSTED = "already_posted"
-    IN_PROGRESS = "in_progress"
-    NOT_FOUND = "not_found"
-    NOT_YOURS = "not_yours"
-    NOT_OPEN = "not_open"
-    UPDATED = "updated"
-    WITHDRAWN = "withdrawn"
-    RESOLVED = "resolved"
-    EXPIRED = "expired"
-    EXTENDED = "extended"
 
 
 @dataclass(frozen=True)

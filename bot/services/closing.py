@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.domain.offers import EventKind, OfferStatus
-from bot.domain.requests import RequestCard, RequestStatus
+from bot.domain.requests import Outcome, RequestCard, RequestStatus
 from bot.domain.routing import widen_window
 from bot.domain.worktime import WorkingWeek
 from bot.services import people, routing
-from bot.services.asks import Outcome, askers_request, let_go, move_askers_request
+from bot.services.asks import askers_request, let_go, move_askers_request
 from bot.services.cards import card_of, tell_asker, who
 from bot.services.people import zone_of
 from bot.services.ports import SlackError, SlackPort

@@ -7,7 +7,6 @@ double click or two people clicking at once change state once and send one messa
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -16,6 +15,7 @@ from bot.clock import Clock
 from bot.domain.feedback import summarise_declines
 from bot.domain.offers import (
     DECLINE_NOTE_MAX_CHARS,
+    Answer,
     DeclineReason,
     EventKind,
     OfferSource,
@@ -36,21 +36,6 @@ log = logging.getLogger(__name__)
 
 # Each pass re-reads the reasons; another is needed only if someone passed meanwhile.
 FEEDBACK_ATTEMPTS = 5
-
-
-class Answer(StrEnum):
-    OFFERED = "offered"
-    DECLINED = "declined"
-    ACCEPTED = "accepted"
-    NOT_NOW = "not_now"
-    WITHDRAWN = "withdrawn"
-    ALREADY = "already"  # this was already done; nothing changes
-    OFFER_GONE = "offer_gone"  # the helper withdrew before the asker answered
-    OWN_REQUEST = "own_request"
-    NOT_YOURS = "not_yours"
-    NOT_OPEN = "not_open"
-    NOT_FOUND = "not_found"
-    IGNORED = "ignored"  # a reaction that is not an offer on a request
 
 
 def _open_request(session: Session, request_id: int, helper_id: str) -> HelpRequest | Answer:

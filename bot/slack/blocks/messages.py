@@ -12,7 +12,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.domain.requests import RequestCard, RequestStatus
+from bot.domain.requests import Outcome, RequestCard, RequestStatus
 from bot.slack.blocks import ids
 from bot.slack.blocks.text import chunks, escape, slack_date, truncate
 
@@ -257,13 +257,15 @@ def post_failed_notice(
 
 
 REFUSALS = {
-    "not_yours": "Only the person who asked can change this request.",
-    "already_posted": "This request is already posted.",
-    "in_progress": "I'm posting this request right now; give it a moment.",
-    "not_found": "I can't find that request any more.",
-    "not_open": "This request is closed (resolved, withdrawn or expired), so it can't be changed.",
+    Outcome.NOT_YOURS: "Only the person who asked can change this request.",
+    Outcome.ALREADY_POSTED: "This request is already posted.",
+    Outcome.IN_PROGRESS: "I'm posting this request right now; give it a moment.",
+    Outcome.NOT_FOUND: "I can't find that request any more.",
+    Outcome.NOT_OPEN: (
+        "This request is closed (resolved, withdrawn or expired), so it can't be changed."
+    ),
 }
 
 
-def refusal_text(outcome: str) -> str:
+def refusal_text(outcome: Outcome) -> str:
     return REFUSALS.get(outcome, "That didn't work; please try again.")

@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
-from bot.domain.offers import DECLINE_NOTE_MAX_CHARS
+from bot.domain.offers import DECLINE_NOTE_MAX_CHARS, Answer
 from bot.slack.blocks import ids
 from bot.slack.blocks.messages import mentions
 from bot.slack.blocks.text import slack_date
@@ -27,12 +27,12 @@ DECLINE_NOTE_TOO_LONG = f"Please keep it under {DECLINE_NOTE_MAX_CHARS} characte
 
 # Keyed by the offers service's answers (bot.services.offers.Answer values).
 OFFER_REPLIES = {
-    "already": "You've already answered this one, thank you.",
-    "own_request": "This is your own request, so you can't offer on it.",
-    "not_open": "This request is closed: the asker no longer needs help with it.",
-    "not_found": "I can't find that request any more.",
-    "not_yours": "Only the person this is for can use that button.",
-    "offer_gone": "They withdrew their offer in the meantime, so there's nothing to answer.",
+    Answer.ALREADY: "You've already answered this one, thank you.",
+    Answer.OWN_REQUEST: "This is your own request, so you can't offer on it.",
+    Answer.NOT_OPEN: "This request is closed: the asker no longer needs help with it.",
+    Answer.NOT_FOUND: "I can't find that request any more.",
+    Answer.NOT_YOURS: "Only the person this is for can use that button.",
+    Answer.OFFER_GONE: "They withdrew their offer in the meantime, so there's nothing to answer.",
 }
 _OFFER_ANSWERED = {
     ids.ACCEPT_OFFER: "You've already answered this offer.",
@@ -45,12 +45,12 @@ _ACCEPTED_ALREADY = (
 )
 
 
-def offer_reply(answer: str, action_id: str = "") -> str | None:
+def offer_reply(answer: Answer, action_id: str = "") -> str | None:
     """What to tell someone whose offer button (`action_id`) came to `answer`; None when the
     change itself, in their DM or on the post, says it."""
-    if answer == "already":
-        return _OFFER_ANSWERED.get(action_id, OFFER_REPLIES["already"])
-    if answer == "not_open" and action_id == ids.WITHDRAW_OFFER:
+    if answer == Answer.ALREADY:
+        return _OFFER_ANSWERED.get(action_id, OFFER_REPLIES[Answer.ALREADY])
+    if answer == Answer.NOT_OPEN and action_id == ids.WITHDRAW_OFFER:
         return _ACCEPTED_ALREADY
     return OFFER_REPLIES.get(answer)
 

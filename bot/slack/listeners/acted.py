@@ -10,7 +10,7 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.services.asks import Outcome
+from bot.domain.requests import Outcome
 from bot.services.ports import MessageRef
 from bot.slack.blocks.messages import refusal_text
 from bot.slack.blocks.replies import answer_blocks
@@ -129,7 +129,7 @@ class Acted:
         except SlackApiError as error:
             self.logger.warning("could not tell %s: %s", self.user_id, error.response.get("error"))
 
-    def refuse(self, outcome: str) -> None:
+    def refuse(self, outcome: Outcome) -> None:
         self.tell(refusal_text(outcome))
 
     def missing(self, what: str = "request") -> None:

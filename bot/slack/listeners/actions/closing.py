@@ -6,7 +6,8 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext
 
-from bot.services.asks import Outcome, widen_now
+from bot.domain.requests import Outcome
+from bot.services.asks import widen_now
 from bot.services.closing import no_longer_needed
 from bot.slack.blocks import ids
 from bot.slack.blocks.replies import LET_GO, WIDENED_ALREADY

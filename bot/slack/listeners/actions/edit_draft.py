@@ -5,7 +5,8 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk.errors import SlackApiError
 
-from bot.services.asks import Outcome, get_draft
+from bot.domain.requests import Outcome
+from bot.services.asks import get_draft
 from bot.slack.blocks.ask_modal import ask_modal
 from bot.slack.blocks.messages import refusal_text
 from bot.slack.listeners.acted import Acted

@@ -5,9 +5,8 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext
 
-from bot.domain.offers import OfferSource
+from bot.domain.offers import Answer, OfferSource
 from bot.services import offers
-from bot.services.offers import Answer
 from bot.slack.blocks import ids
 from bot.slack.blocks.closing import decline_modal
 from bot.slack.blocks.replies import offer_reply

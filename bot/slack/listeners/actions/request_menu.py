@@ -5,7 +5,8 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext
 
-from bot.services.asks import Outcome, withdraw_request
+from bot.domain.requests import Outcome
+from bot.services.asks import withdraw_request
 from bot.slack.blocks import ids
 from bot.slack.listeners.acted import Acted
 from bot.slack.listeners.forms import open_edit_form, open_resolve_form

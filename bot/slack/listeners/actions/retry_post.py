@@ -4,7 +4,8 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext
 
-from bot.services.asks import Outcome, retry_post
+from bot.domain.requests import Outcome
+from bot.services.asks import retry_post
 from bot.slack.blocks import ids
 from bot.slack.listeners.acted import Acted
 

@@ -4,8 +4,8 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext
 
-from bot.domain.requests import validate_draft
-from bot.services.asks import Outcome, edit_request
+from bot.domain.requests import Outcome, validate_draft
+from bot.services.asks import edit_request
 from bot.slack.blocks.ask_modal import field_errors, read_ask_form
 from bot.slack.listeners.acted import Acted
 

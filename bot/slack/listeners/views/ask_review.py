@@ -4,7 +4,8 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext
 
-from bot.services.asks import Outcome, discard_draft, publish_draft
+from bot.domain.requests import Outcome
+from bot.services.asks import discard_draft, publish_draft
 from bot.slack.blocks import ids
 from bot.slack.blocks.replies import NOT_YOURSELF
 from bot.slack.blocks.review import read_private_recipient, read_route

@@ -4,8 +4,7 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext
 
-from bot.domain.requests import needed_by_problem
-from bot.services.asks import Outcome
+from bot.domain.requests import Outcome, needed_by_problem
 from bot.services.closing import extend_request, resolve_request
 from bot.slack.blocks import ids
 from bot.slack.blocks.closing import read_extend_form, read_resolve_form, resolve_errors
