@@ -81,3 +81,61 @@ class Home:
     policy: WorkspacePolicy | None
     # None for people who may not keep topics, so their Home has no Topics section at all.
     topics: tuple[TopicInfo, ...] | None
+
+
+# What is wrong with a submitted profile or topic, kept by form field; the builders say it.
+
+
+@dataclass(frozen=True)
+class CapacityOutOfRange:
+    limit: int
+
+
+@dataclass(frozen=True)
+class SkillTooLong:
+    limit: int
+    skill: str
+
+
+@dataclass(frozen=True)
+class TooManySkills:
+    limit: int
+    given: int
+
+
+ProfileProblem = CapacityOutOfRange | SkillTooLong | TooManySkills
+
+
+@dataclass(frozen=True)
+class NameMissing:
+    pass
+
+
+@dataclass(frozen=True)
+class NameTooLong:
+    limit: int
+
+
+@dataclass(frozen=True)
+class NameTaken:
+    name: str
+
+
+@dataclass(frozen=True)
+class TooManyKeywords:
+    limit: int
+
+
+@dataclass(frozen=True)
+class KeywordTooLong:
+    limit: int
+
+
+@dataclass(frozen=True)
+class ChannelMissing:
+    pass
+
+
+TopicProblem = (
+    NameMissing | NameTooLong | NameTaken | TooManyKeywords | KeywordTooLong | ChannelMissing
+)

@@ -24,12 +24,23 @@ from bot.domain.profiles import (
     SKILL_MAX_CHARS,
     TOPIC_NAME_MAX_CHARS,
     Balance,
+    CapacityOutOfRange,
+    ChannelMissing,
     Home,
+    KeywordTooLong,
+    NameMissing,
+    NameTaken,
+    NameTooLong,
     ProfileForm,
+    ProfileProblem,
     ProfileSummary,
     RecentOffer,
     RecentRequest,
+    SkillTooLong,
+    TooManyKeywords,
+    TooManySkills,
     TopicForm,
+    TopicProblem,
 )
 from bot.domain.routing import TopicInfo
 from bot.services import people
@@ -62,7 +73,7 @@ class TopicOutcome(StrEnum):
 @dataclass(frozen=True)
 class TopicResult:
     outcome: TopicOutcome
-    errors: dict[str, str]
+    errors: dict[str, TopicProblem]
     topic: TopicInfo | None = None
 
 
@@ -80,20 +91,18 @@ def split_list(text: str) -> list[str]:
     return list(seen.values())
 
 
-def validate_profile(form: ProfileForm) -> dict[str, str]:
-    """Field errors, by form field, for `response_action: errors`; empty when it can be saved."""
-    errors: dict[str, str] = {}
+def validate_profile(form: ProfileForm) -> dict[str, ProfileProblem]:
+    """What is wrong, by form field, for `response_action: errors`; empty when it can be saved."""
+    errors: dict[str, ProfileProblem] = {}
     capacity = form.capacity_text.strip()
     if not (capacity.isdigit() and int(capacity) <= MAX_CAPACITY):
-        errors["capacity"] = f"Enter a whole number from 0 to {MAX_CAPACITY}."
+        errors["capacity"] = CapacityOutOfRange(MAX_CAPACITY)
     skills = split_list(form.skills_text)
     too_long = [s for s in skills if len(s) > SKILL_MAX_CHARS]
     if too_long:
-        errors["skills"] = (
-            f"Keep each skill to {SKILL_MAX_CHARS} characters; “{too_long[0][:20]}…” is longer."
-        )
+        errors["skills"] = SkillTooLong(SKILL_MAX_CHARS, too_long[0])
     elif len(skills) > MAX_SKILLS:
-        errors["skills"] = f"List up to {MAX_SKILLS} skills; you have {len(skills)}."
+        errors["skills"] = TooManySkills(MAX_SKILLS, len(skills))
     return errors
 
 
@@ -101,20 +110,20 @@ def parse_keywords(text: str) -> list[str]:
     return [keyword.lower() for keyword in split_list(text)]
 
 
-def validate_topic(form: TopicForm) -> dict[str, str]:
-    errors: dict[str, str] = {}
+def validate_topic(form: TopicForm) -> dict[str, TopicProblem]:
+    errors: dict[str, TopicProblem] = {}
     name = " ".join(form.name.split())
     if not name:
-        errors["name"] = "Give the topic a name."
+        errors["name"] = NameMissing()
     elif len(name) > TOPIC_NAME_MAX_CHARS:
-        errors["name"] = f"Keep the name to {TOPIC_NAME_MAX_CHARS} characters."
+        errors["name"] = NameTooLong(TOPIC_NAME_MAX_CHARS)
     keywords = parse_keywords(form.keywords_text)
     if len(keywords) > MAX_KEYWORDS:
-        errors["keywords"] = f"List up to {MAX_KEYWORDS} keywords."
+        errors["keywords"] = TooManyKeywords(MAX_KEYWORDS)
     elif any(len(k) > KEYWORD_MAX_CHARS for k in keywords):
-        errors["keywords"] = f"Keep each keyword to {KEYWORD_MAX_CHARS} characters."
+        errors["keywords"] = KeywordTooLong(KEYWORD_MAX_CHARS)
     if form.channel_id is None or not _CHANNEL_ID.fullmatch(form.channel_id):
-        errors["channel"] = "Choose the channel this topic's requests go to."
+        errors["channel"] = ChannelMissing()
     return errors
 
 
@@ -169,7 +178,7 @@ def topic_choices(session: Session, *, team_id: str) -> list[TopicInfo]:
 
 def save_profile(
     session: Session, *, team_id: str, user_id: str, form: ProfileForm, clock: Clock
-) -> dict[str, str]:
+) -> dict[str, ProfileProblem]:
     """Check and store a submitted profile in one transaction; returns field errors, empty when
     it was saved. The listener checks first too, for the modal; checking here as well keeps a
     crafted submission out of the database."""
@@ -286,7 +295,7 @@ def save_topic(
         return TopicResult(TopicOutcome.INVALID, errors)
     name = " ".join(form.name.split())
     if pq.topic_named(session, team_id, name, except_id=topic_id) is not None:
-        return TopicResult(TopicOutcome.INVALID, {"name": f"There is already a topic “{name}”."})
+        return TopicResult(TopicOutcome.INVALID, {"name": NameTaken(name)})
     keywords = ",".join(parse_keywords(form.keywords_text))
     assert form.channel_id is not None  # validated above
     now = clock()
@@ -307,7 +316,7 @@ def save_topic(
     except IntegrityError:
         # Another admin saved the same name a moment ago.
         session.rollback()
-        return TopicResult(TopicOutcome.INVALID, {"name": f"There is already a topic “{name}”."})
+        return TopicResult(TopicOutcome.INVALID, {"name": NameTaken(name)})
     log.info("topic %s saved by %s", saved_id, user_id)
     saved = pq.get_topic(session, team_id, saved_id)
     return TopicResult(TopicOutcome.SAVED, {}, topic_info(saved) if saved else None)

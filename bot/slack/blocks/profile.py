@@ -1,6 +1,7 @@
 """The helper profile modal and the topic modals: build them, and read them back from Slack."""
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, assert_never
 
 from slack_sdk.models.blocks import (
     ContextBlock,
@@ -18,9 +19,20 @@ from bot.domain.profiles import (
     MAX_SKILLS,
     SKILL_MAX_CHARS,
     TOPIC_NAME_MAX_CHARS,
+    CapacityOutOfRange,
+    ChannelMissing,
+    KeywordTooLong,
+    NameMissing,
+    NameTaken,
+    NameTooLong,
     ProfileForm,
+    ProfileProblem,
     ProfileSummary,
+    SkillTooLong,
+    TooManyKeywords,
+    TooManySkills,
     TopicForm,
+    TopicProblem,
 )
 from bot.domain.routing import TopicInfo
 from bot.slack.blocks import ids
@@ -242,10 +254,40 @@ def read_topic_form(view: Any) -> TopicForm:
     )
 
 
-def profile_errors(errors: dict[str, str]) -> dict[str, str]:
-    """Map the profile's field errors to the modal's block ids, for `response_action: errors`."""
-    return {ids.PROFILE_FIELD_BLOCKS[field]: message for field, message in errors.items()}
+def profile_errors(problems: Mapping[str, ProfileProblem]) -> dict[str, str]:
+    """The profile's problems in words, by the modal's block ids, for `response_action: errors`."""
+    return {ids.PROFILE_FIELD_BLOCKS[field]: _profile_words(p) for field, p in problems.items()}
 
 
-def topic_errors(errors: dict[str, str]) -> dict[str, str]:
-    return {ids.TOPIC_FIELD_BLOCKS[field]: message for field, message in errors.items()}
+def topic_errors(problems: Mapping[str, TopicProblem]) -> dict[str, str]:
+    return {ids.TOPIC_FIELD_BLOCKS[field]: _topic_words(p) for field, p in problems.items()}
+
+
+def _profile_words(problem: ProfileProblem) -> str:
+    match problem:
+        case CapacityOutOfRange(limit):
+            return f"Enter a whole number from 0 to {limit}."
+        case SkillTooLong(limit, skill):
+            return f"Keep each skill to {limit} characters; “{skill[:20]}…” is longer."
+        case TooManySkills(limit, given):
+            return f"List up to {limit} skills; you have {given}."
+        case _:
+            assert_never(problem)
+
+
+def _topic_words(problem: TopicProblem) -> str:
+    match problem:
+        case NameMissing():
+            return "Give the topic a name."
+        case NameTooLong(limit):
+            return f"Keep the name to {limit} characters."
+        case NameTaken(name):
+            return f"There is already a topic “{name}”."
+        case TooManyKeywords(limit):
+            return f"List up to {limit} keywords."
+        case KeywordTooLong(limit):
+            return f"Keep each keyword to {limit} characters."
+        case ChannelMissing():
+            return "Choose the channel this topic's requests go to."
+        case _:
+            assert_never(problem)
