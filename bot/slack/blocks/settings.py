@@ -1,5 +1,6 @@
 """The admins' form for the workspace's nudges, digests and working week."""
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -8,7 +9,13 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.domain.nudges import NudgeKind
-from bot.domain.prefs import WorkspacePolicy, nudge_kinds
+from bot.domain.prefs import (
+    INACTIVE_WEEKS,
+    WEEKLY_CAPS,
+    PolicyProblem,
+    WorkspacePolicy,
+    nudge_kinds,
+)
 from bot.domain.worktime import WorkingWeek, working_week
 from bot.slack.blocks import ids
 from bot.slack.blocks.home import NUDGE_LABELS, WEEKDAYS
@@ -22,8 +29,8 @@ def _numbers(values: range, unit: str) -> list[Option]:
 
 def settings_modal(policy: WorkspacePolicy) -> dict[str, Any]:
     kinds = [Option(value=k, label=NUDGE_LABELS[k].capitalize()) for k in NudgeKind]
-    caps = _numbers(range(1, 8), "a week")
-    quiet = _numbers(range(1, 27), "weeks")
+    caps = _numbers(WEEKLY_CAPS, "a week")
+    quiet = _numbers(INACTIVE_WEEKS, "weeks")
     days = [Option(value=str(n), label=day) for n, day in enumerate(WEEKDAYS)]
     hours = [Option(value=str(h), label=f"{h:02d}:00") for h in range(24)]
     week = policy.working_week
@@ -107,8 +114,8 @@ def _int(value: str | None) -> int:
     return int(value) if value is not None and value.lstrip("-").isdigit() else -1
 
 
-def read_settings_form(view: Any) -> tuple[WorkspacePolicy, dict[str, str]]:
-    """The policy as submitted, and field errors for a working week that cannot be one (the
+def read_settings_form(view: Any) -> tuple[WorkspacePolicy, dict[str, PolicyProblem]]:
+    """The policy as submitted, and what is wrong with a working week that cannot be one (the
     policy then carries the standard week, and must not be saved). Anything else missing or
     malformed reads as out of range, and the policy's validation says so."""
     values = state_values(view)
@@ -125,18 +132,41 @@ def read_settings_form(view: Any) -> tuple[WorkspacePolicy, dict[str, str]]:
     return (policy if week is None else replace(policy, working_week=week)), errors
 
 
-def _read_week(values: dict[str, Any]) -> tuple[WorkingWeek | None, dict[str, str]]:
+def _read_week(values: dict[str, Any]) -> tuple[WorkingWeek | None, dict[str, PolicyProblem]]:
     days = option_values(values, ids.SETTINGS_WORKDAYS_BLOCK, ids.SETTINGS_WORKDAYS_INPUT)
     starts = _int(selected(values, ids.SETTINGS_STARTS_BLOCK, ids.SETTINGS_STARTS_INPUT))
     ends = _int(selected(values, ids.SETTINGS_ENDS_BLOCK, ids.SETTINGS_ENDS_INPUT))
     weekdays = {_int(day) for day in days} & set(range(7))
     errors = {}
     if not weekdays:
-        errors["workdays"] = "Pick at least one workday."
+        errors["workdays"] = PolicyProblem.NO_WORKDAYS
     if not 0 <= starts <= 23:
-        errors["day_starts"] = "Pick an hour from 0 to 23."
+        errors["day_starts"] = PolicyProblem.NO_SUCH_HOUR
     elif not starts < ends <= 23:
-        errors["day_ends"] = "Pick an hour after the day starts: a working day ends on its own day."
+        errors["day_ends"] = PolicyProblem.DAY_ENDS_TOO_EARLY
     if errors:
         return None, errors
     return working_week(weekdays, starts, ends), {}
+
+
+_PROBLEM_WORDS = {
+    PolicyProblem.CAP_OUT_OF_RANGE: f"Pick {WEEKLY_CAPS[0]} to {WEEKLY_CAPS[-1]} nudges a week.",
+    PolicyProblem.INACTIVE_WEEKS_OUT_OF_RANGE: (
+        f"Pick {INACTIVE_WEEKS[0]} to {INACTIVE_WEEKS[-1]} weeks."
+    ),
+    PolicyProblem.NO_SUCH_WEEKDAY: "Pick a day of the week.",
+    PolicyProblem.NO_SUCH_HOUR: "Pick an hour from 0 to 23.",
+    PolicyProblem.UNKNOWN_TIME_ZONE: "Use a time zone name like Europe/Berlin or America/New_York.",
+    PolicyProblem.NO_WORKDAYS: "Pick at least one workday.",
+    PolicyProblem.DAY_ENDS_TOO_EARLY: (
+        "Pick an hour after the day starts: a working day ends on its own day."
+    ),
+}
+
+
+def settings_errors(problems: Mapping[str, PolicyProblem]) -> dict[str, str]:
+    """The settings' problems in words, by the form's block ids, for `response_action: errors`."""
+    return {
+        ids.SETTINGS_FIELD_BLOCKS[field]: _PROBLEM_WORDS[problem]
+        for field, problem in problems.items()
+    }
