@@ -3,7 +3,6 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from bot.domain.nudges import NudgeKind
 from bot.domain.worktime import STANDARD_WEEK, WorkingWeek
@@ -42,15 +41,3 @@ _KINDS = frozenset(NudgeKind)
 def nudge_kinds(values: Iterable[str]) -> frozenset[NudgeKind]:
     """The known nudge kinds among stored or submitted strings; anything else is dropped."""
     return frozenset(NudgeKind(v) for v in values if v in _KINDS)
-
-
-class PolicyProblem(StrEnum):
-    """What is wrong with submitted workspace settings, kept by form field; the builders say it."""
-
-    CAP_OUT_OF_RANGE = "cap_out_of_range"
-    INACTIVE_WEEKS_OUT_OF_RANGE = "inactive_weeks_out_of_range"
-    NO_SUCH_WEEKDAY = "no_such_weekday"
-    NO_SUCH_HOUR = "no_such_hour"
-    UNKNOWN_TIME_ZONE = "unknown_time_zone"
-    NO_WORKDAYS = "no_workdays"
-    DAY_ENDS_TOO_EARLY = "day_ends_too_early"

@@ -13,11 +13,11 @@ from bot.domain.prefs import (
     INACTIVE_WEEKS,
     SNOOZE,
     WEEKLY_CAPS,
-    PolicyProblem,
     Prefs,
     WorkspacePolicy,
     nudge_kinds,
 )
+from bot.domain.problems import Fault, FieldProblem
 from bot.domain.worktime import stored_workdays, workdays, working_week
 from db import queries
 from db.models import PersonPrefs, WorkspaceSettings
@@ -81,21 +81,21 @@ def policy_of(session: Session, team_id: str) -> WorkspacePolicy:
     )
 
 
-def policy_problems(policy: WorkspacePolicy) -> dict[str, PolicyProblem]:
+def policy_problems(policy: WorkspacePolicy) -> dict[str, FieldProblem]:
     """Field name → what is wrong, for values a form could not have limited itself."""
     problems = {}
     if policy.weekly_cap not in WEEKLY_CAPS:
-        problems["weekly_cap"] = PolicyProblem.CAP_OUT_OF_RANGE
+        problems["weekly_cap"] = FieldProblem(Fault.OUT_OF_RANGE, limit=WEEKLY_CAPS[-1])
     if policy.inactive_weeks not in INACTIVE_WEEKS:
-        problems["inactive_weeks"] = PolicyProblem.INACTIVE_WEEKS_OUT_OF_RANGE
+        problems["inactive_weeks"] = FieldProblem(Fault.OUT_OF_RANGE, limit=INACTIVE_WEEKS[-1])
     if not 0 <= policy.digest_weekday <= 6:
-        problems["digest_weekday"] = PolicyProblem.NO_SUCH_WEEKDAY
+        problems["digest_weekday"] = FieldProblem(Fault.OUT_OF_RANGE)
     if not 0 <= policy.digest_hour <= 23:
-        problems["digest_hour"] = PolicyProblem.NO_SUCH_HOUR
+        problems["digest_hour"] = FieldProblem(Fault.OUT_OF_RANGE, limit=23)
     try:
         ZoneInfo(policy.digest_tz)
     except (ZoneInfoNotFoundError, ValueError):
-        problems["digest_tz"] = PolicyProblem.UNKNOWN_TIME_ZONE
+        problems["digest_tz"] = FieldProblem(Fault.UNKNOWN)
     return problems
 
 
@@ -105,9 +105,9 @@ def save_policy(
     team_id: str,
     user_id: str,
     policy: WorkspacePolicy,
-    form_errors: Mapping[str, PolicyProblem],
+    form_errors: Mapping[str, FieldProblem],
     clock: Clock,
-) -> dict[str, PolicyProblem]:
+) -> dict[str, FieldProblem]:
     """Admins only (the caller checks); returns what is wrong by field (`form_errors`, what the
     form could not even read, among them), or saves."""
     errors = {**form_errors, **policy_problems(policy)}

@@ -1,7 +1,7 @@
 """The helper profile modal and the topic modals: build them, and read them back from Slack."""
 
 from collections.abc import Mapping
-from typing import Any, assert_never
+from typing import Any
 
 from slack_sdk.models.blocks import (
     ContextBlock,
@@ -14,29 +14,26 @@ from slack_sdk.models.blocks import (
     StaticMultiSelectElement,
 )
 
+from bot.domain.problems import Fault, FieldProblem
 from bot.domain.profiles import (
     MAX_CAPACITY,
     MAX_SKILLS,
     SKILL_MAX_CHARS,
     TOPIC_NAME_MAX_CHARS,
-    CapacityOutOfRange,
-    ChannelMissing,
-    KeywordTooLong,
-    NameMissing,
-    NameTaken,
-    NameTooLong,
     ProfileForm,
-    ProfileProblem,
     ProfileSummary,
-    SkillTooLong,
-    TooManyKeywords,
-    TooManySkills,
     TopicForm,
-    TopicProblem,
 )
 from bot.domain.routing import TopicInfo
 from bot.slack.blocks import ids
-from bot.slack.blocks.inputs import checkboxes_input, input_block, modal, text_input
+from bot.slack.blocks.inputs import (
+    Wording,
+    checkboxes_input,
+    input_block,
+    modal,
+    text_input,
+    worded_errors,
+)
 from bot.slack.blocks.state import (
     element,
     metadata_int,
@@ -254,40 +251,25 @@ def read_topic_form(view: Any) -> TopicForm:
     )
 
 
-def profile_errors(problems: Mapping[str, ProfileProblem]) -> dict[str, str]:
-    """The profile's problems in words, by the modal's block ids, for `response_action: errors`."""
-    return {ids.PROFILE_FIELD_BLOCKS[field]: _profile_words(p) for field, p in problems.items()}
+_PROFILE_WORDING: Wording = {
+    ("capacity", Fault.OUT_OF_RANGE): "Enter a whole number from 0 to {limit}.",
+    ("skills", Fault.TOO_LONG): "Keep each skill to {limit} characters; “{item:.20}…” is longer.",
+    ("skills", Fault.TOO_MANY): "List up to {limit} skills; you have {given}.",
+}
+
+_TOPIC_WORDING: Wording = {
+    ("name", Fault.MISSING): "Give the topic a name.",
+    ("name", Fault.TOO_LONG): "Keep the name to {limit} characters.",
+    ("name", Fault.TAKEN): "There is already a topic “{item}”.",
+    ("keywords", Fault.TOO_MANY): "List up to {limit} keywords.",
+    ("keywords", Fault.TOO_LONG): "Keep each keyword to {limit} characters.",
+    ("channel", Fault.MISSING): "Choose the channel this topic's requests go to.",
+}
 
 
-def topic_errors(problems: Mapping[str, TopicProblem]) -> dict[str, str]:
-    return {ids.TOPIC_FIELD_BLOCKS[field]: _topic_words(p) for field, p in problems.items()}
+def profile_errors(problems: Mapping[str, FieldProblem]) -> dict[str, str]:
+    return worded_errors(problems, ids.PROFILE_FIELD_BLOCKS, _PROFILE_WORDING)
 
 
-def _profile_words(problem: ProfileProblem) -> str:
-    match problem:
-        case CapacityOutOfRange(limit):
-            return f"Enter a whole number from 0 to {limit}."
-        case SkillTooLong(limit, skill):
-            return f"Keep each skill to {limit} characters; “{skill[:20]}…” is longer."
-        case TooManySkills(limit, given):
-            return f"List up to {limit} skills; you have {given}."
-        case _:
-            assert_never(problem)
-
-
-def _topic_words(problem: TopicProblem) -> str:
-    match problem:
-        case NameMissing():
-            return "Give the topic a name."
-        case NameTooLong(limit):
-            return f"Keep the name to {limit} characters."
-        case NameTaken(name):
-            return f"There is already a topic “{name}”."
-        case TooManyKeywords(limit):
-            return f"List up to {limit} keywords."
-        case KeywordTooLong(limit):
-            return f"Keep each keyword to {limit} characters."
-        case ChannelMissing():
-            return "Choose the channel this topic's requests go to."
-        case _:
-            assert_never(problem)
+def topic_errors(problems: Mapping[str, FieldProblem]) -> dict[str, str]:
+    return worded_errors(problems, ids.TOPIC_FIELD_BLOCKS, _TOPIC_WORDING)
