@@ -8,6 +8,9 @@ from bot.domain.nudges import NudgeKind
 from bot.domain.worktime import STANDARD_WEEK, WorkingWeek
 
 SNOOZE = timedelta(days=14)
+# What admins may choose: nudges a week per person, and quiet weeks before "start small".
+WEEKLY_CAPS = range(1, 8)
+INACTIVE_WEEKS = range(1, 27)
 
 
 @dataclass(frozen=True)

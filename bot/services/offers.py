@@ -5,6 +5,7 @@ Each change is one conditional statement committed before any Slack call, so a r
 double click or two people clicking at once change state once and send one message each."""
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -256,19 +257,10 @@ def accept_offer(
     try:
         group = slack.connect(card, offer.helper_id)
     except SlackError as error:
-        log.warning("request %s: no group DM with %s: %s", request.id, offer.helper_id, error.code)
-        _tell(
-            slack,
-            request.asker_id,
-            f"I couldn't start a conversation with <@{offer.helper_id}> ({error.code}). "
-            "Send them a message directly: they know you accepted.",
-        )
-        _tell(
-            slack,
-            offer.helper_id,
-            "Your offer to help was accepted, but I couldn't open a conversation for you both. "
-            "They'll message you directly.",
-        )
+        code = error.code
+        log.warning("request %s: no group DM with %s: %s", request.id, offer.helper_id, code)
+        _tell(request.asker_id, lambda: slack.tell_no_group_dm(card, offer.helper_id, code))
+        _tell(offer.helper_id, lambda: slack.tell_helper_no_group_dm(card, offer.helper_id))
     else:
         rq.set_offer(session, offer_id, group_channel=group)
         session.commit()
@@ -374,7 +366,7 @@ def _settle(session: Session, slack: SlackPort, offer_id: int) -> None:
             log.warning("offer %s: helper's message not updated: %s", offer.id, error.code)
     elif offer.status == OfferStatus.DECLINED:
         # Nowhere to update: still, nobody should wonder what happened to their offer.
-        _tell(slack, offer.helper_id, "Thanks for offering to help. They're covered for now.")
+        _tell(offer.helper_id, lambda: slack.tell_covered(card, offer.helper_id))
 
 
 def decline_help(
@@ -469,8 +461,9 @@ def tell_declines(session: Session, slack: SlackPort, request_id: int) -> None:
         session.commit()
 
 
-def _tell(slack: SlackPort, user_id: str, text: str) -> None:
+def _tell(user_id: str, send: Callable[[], None]) -> None:
+    """A courtesy message: its failure is logged, never the caller's."""
     try:
-        slack.notify(user_id, text)
+        send()
     except SlackError as error:
         log.warning("could not tell %s: %s", user_id, error.code)

@@ -94,6 +94,16 @@ class SlackPort(Protocol):
         """Open a group DM of asker, helper and app, introduce them; returns its channel."""
         ...
 
+    def tell_no_group_dm(self, card: RequestCard, helper_id: str, error_code: str) -> None:
+        """Tell the asker the group DM with `helper_id` could not be opened, and why."""
+        ...
+
+    def tell_helper_no_group_dm(self, card: RequestCard, helper_id: str) -> None: ...
+
+    def tell_covered(self, card: RequestCard, helper_id: str) -> None:
+        """Thank a helper the asker said *Not now* to, when there is no offer message to update."""
+        ...
+
     # Closing the loop
     def thank(
         self, card: RequestCard, helper_id: str, note: str | None, impact: str | None
@@ -104,8 +114,6 @@ class SlackPort(Protocol):
     def tell_declines(
         self, card: RequestCard, feedback: DeclineFeedback, replace: MessageRef | None
     ) -> MessageRef: ...
-
-    def notify(self, user_id: str, text: str) -> None: ...
 
     # Scheduled messages (nudges, digests), laid out by kind and tagged with their outbox key
     def post_scheduled(

@@ -9,7 +9,15 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.domain.nudges import NudgeKind
-from bot.domain.prefs import SNOOZE, Prefs, WorkspacePolicy, nudge_kinds
+from bot.domain.prefs import (
+    INACTIVE_WEEKS,
+    SNOOZE,
+    WEEKLY_CAPS,
+    Prefs,
+    WorkspacePolicy,
+    nudge_kinds,
+)
+from bot.domain.problems import Fault, FieldProblem
 from bot.domain.worktime import stored_workdays, workdays, working_week
 from db import queries
 from db.models import PersonPrefs, WorkspaceSettings
@@ -73,22 +81,22 @@ def policy_of(session: Session, team_id: str) -> WorkspacePolicy:
     )
 
 
-def policy_errors(policy: WorkspacePolicy) -> dict[str, str]:
-    """Field name → a plain message, for values a form could not have limited itself."""
-    errors = {}
-    if not 1 <= policy.weekly_cap <= 7:
-        errors["weekly_cap"] = "Pick 1 to 7 nudges a week."
-    if not 1 <= policy.inactive_weeks <= 26:
-        errors["inactive_weeks"] = "Pick 1 to 26 weeks."
+def policy_problems(policy: WorkspacePolicy) -> dict[str, FieldProblem]:
+    """Field name → what is wrong, for values a form could not have limited itself."""
+    problems = {}
+    if policy.weekly_cap not in WEEKLY_CAPS:
+        problems["weekly_cap"] = FieldProblem(Fault.OUT_OF_RANGE, limit=WEEKLY_CAPS[-1])
+    if policy.inactive_weeks not in INACTIVE_WEEKS:
+        problems["inactive_weeks"] = FieldProblem(Fault.OUT_OF_RANGE, limit=INACTIVE_WEEKS[-1])
     if not 0 <= policy.digest_weekday <= 6:
-        errors["digest_weekday"] = "Pick a day of the week."
+        problems["digest_weekday"] = FieldProblem(Fault.OUT_OF_RANGE)
     if not 0 <= policy.digest_hour <= 23:
-        errors["digest_hour"] = "Pick an hour from 0 to 23."
+        problems["digest_hour"] = FieldProblem(Fault.OUT_OF_RANGE, limit=23)
     try:
         ZoneInfo(policy.digest_tz)
     except (ZoneInfoNotFoundError, ValueError):
-        errors["digest_tz"] = "Use a time zone name like Europe/Berlin or America/New_York."
-    return errors
+        problems["digest_tz"] = FieldProblem(Fault.UNKNOWN)
+    return problems
 
 
 def save_policy(
@@ -97,12 +105,12 @@ def save_policy(
     team_id: str,
     user_id: str,
     policy: WorkspacePolicy,
-    form_errors: Mapping[str, str],
+    form_errors: Mapping[str, FieldProblem],
     clock: Clock,
-) -> dict[str, str]:
-    """Admins only (the caller checks); returns field errors (`form_errors`, what the form could
-    not even read, among them), or saves."""
-    errors = {**form_errors, **policy_errors(policy)}
+) -> dict[str, FieldProblem]:
+    """Admins only (the caller checks); returns what is wrong by field (`form_errors`, what the
+    form could not even read, among them), or saves."""
+    errors = {**form_errors, **policy_problems(policy)}
     if errors:
         return errors
     queries.save_workspace_settings(

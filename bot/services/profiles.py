@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
+from bot.domain.problems import Fault, FieldProblem
 from bot.domain.profiles import (
     DEFAULT_CAPACITY,
     KEYWORD_MAX_CHARS,
@@ -62,7 +63,7 @@ class TopicOutcome(StrEnum):
 @dataclass(frozen=True)
 class TopicResult:
     outcome: TopicOutcome
-    errors: dict[str, str]
+    errors: dict[str, FieldProblem]
     topic: TopicInfo | None = None
 
 
@@ -80,20 +81,18 @@ def split_list(text: str) -> list[str]:
     return list(seen.values())
 
 
-def validate_profile(form: ProfileForm) -> dict[str, str]:
-    """Field errors, by form field, for `response_action: errors`; empty when it can be saved."""
-    errors: dict[str, str] = {}
+def validate_profile(form: ProfileForm) -> dict[str, FieldProblem]:
+    """What is wrong, by form field, for `response_action: errors`; empty when it can be saved."""
+    errors: dict[str, FieldProblem] = {}
     capacity = form.capacity_text.strip()
     if not (capacity.isdigit() and int(capacity) <= MAX_CAPACITY):
-        errors["capacity"] = f"Enter a whole number from 0 to {MAX_CAPACITY}."
+        errors["capacity"] = FieldProblem(Fault.OUT_OF_RANGE, limit=MAX_CAPACITY)
     skills = split_list(form.skills_text)
     too_long = [s for s in skills if len(s) > SKILL_MAX_CHARS]
     if too_long:
-        errors["skills"] = (
-            f"Keep each skill to {SKILL_MAX_CHARS} characters; “{too_long[0][:20]}…” is longer."
-        )
+        errors["skills"] = FieldProblem(Fault.TOO_LONG, limit=SKILL_MAX_CHARS, item=too_long[0])
     elif len(skills) > MAX_SKILLS:
-        errors["skills"] = f"List up to {MAX_SKILLS} skills; you have {len(skills)}."
+        errors["skills"] = FieldProblem(Fault.TOO_MANY, limit=MAX_SKILLS, given=len(skills))
     return errors
 
 
@@ -101,20 +100,20 @@ def parse_keywords(text: str) -> list[str]:
     return [keyword.lower() for keyword in split_list(text)]
 
 
-def validate_topic(form: TopicForm) -> dict[str, str]:
-    errors: dict[str, str] = {}
+def validate_topic(form: TopicForm) -> dict[str, FieldProblem]:
+    errors: dict[str, FieldProblem] = {}
     name = " ".join(form.name.split())
     if not name:
-        errors["name"] = "Give the topic a name."
+        errors["name"] = FieldProblem(Fault.MISSING)
     elif len(name) > TOPIC_NAME_MAX_CHARS:
-        errors["name"] = f"Keep the name to {TOPIC_NAME_MAX_CHARS} characters."
+        errors["name"] = FieldProblem(Fault.TOO_LONG, limit=TOPIC_NAME_MAX_CHARS)
     keywords = parse_keywords(form.keywords_text)
     if len(keywords) > MAX_KEYWORDS:
-        errors["keywords"] = f"List up to {MAX_KEYWORDS} keywords."
+        errors["keywords"] = FieldProblem(Fault.TOO_MANY, limit=MAX_KEYWORDS, given=len(keywords))
     elif any(len(k) > KEYWORD_MAX_CHARS for k in keywords):
-        errors["keywords"] = f"Keep each keyword to {KEYWORD_MAX_CHARS} characters."
+        errors["keywords"] = FieldProblem(Fault.TOO_LONG, limit=KEYWORD_MAX_CHARS)
     if form.channel_id is None or not _CHANNEL_ID.fullmatch(form.channel_id):
-        errors["channel"] = "Choose the channel this topic's requests go to."
+        errors["channel"] = FieldProblem(Fault.MISSING)
     return errors
 
 
@@ -169,7 +168,7 @@ def topic_choices(session: Session, *, team_id: str) -> list[TopicInfo]:
 
 def save_profile(
     session: Session, *, team_id: str, user_id: str, form: ProfileForm, clock: Clock
-) -> dict[str, str]:
+) -> dict[str, FieldProblem]:
     """Check and store a submitted profile in one transaction; returns field errors, empty when
     it was saved. The listener checks first too, for the modal; checking here as well keeps a
     crafted submission out of the database."""
@@ -286,7 +285,7 @@ def save_topic(
         return TopicResult(TopicOutcome.INVALID, errors)
     name = " ".join(form.name.split())
     if pq.topic_named(session, team_id, name, except_id=topic_id) is not None:
-        return TopicResult(TopicOutcome.INVALID, {"name": f"There is already a topic “{name}”."})
+        return TopicResult(TopicOutcome.INVALID, {"name": FieldProblem(Fault.TAKEN, item=name)})
     keywords = ",".join(parse_keywords(form.keywords_text))
     assert form.channel_id is not None  # validated above
     now = clock()
@@ -307,7 +306,7 @@ def save_topic(
     except IntegrityError:
         # Another admin saved the same name a moment ago.
         session.rollback()
-        return TopicResult(TopicOutcome.INVALID, {"name": f"There is already a topic “{name}”."})
+        return TopicResult(TopicOutcome.INVALID, {"name": FieldProblem(Fault.TAKEN, item=name)})
     log.info("topic %s saved by %s", saved_id, user_id)
     saved = pq.get_topic(session, team_id, saved_id)
     return TopicResult(TopicOutcome.SAVED, {}, topic_info(saved) if saved else None)

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.domain.prefs import WorkspacePolicy
+from bot.domain.problems import FieldProblem
 from bot.services.ports import SlackPort
 from bot.services.prefs import policy_of, save_policy
 from bot.services.profiles import is_admin
@@ -41,9 +42,9 @@ def change_policy(
     user_id: str,
     admin_ids: Collection[str],
     policy: WorkspacePolicy,
-    form_errors: Mapping[str, str],
+    form_errors: Mapping[str, FieldProblem],
     clock: Clock,
-) -> dict[str, str]:
+) -> dict[str, FieldProblem]:
     """Field errors (the form's own, and the policy's), or {} once saved. Checked again on
     submission: a view can be crafted."""
     if not is_admin(

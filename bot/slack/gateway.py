@@ -103,8 +103,14 @@ class SlackGateway:
     ) -> MessageRef:
         return self._send(card.asker_id, offers.declines_message(card, feedback), replace)
 
-    def notify(self, user_id: str, text: str) -> None:
-        self._send(user_id, _plain(text))
+    def tell_no_group_dm(self, card: RequestCard, helper_id: str, error_code: str) -> None:
+        self._send(card.asker_id, offers.no_group_dm_for_asker(helper_id, error_code))
+
+    def tell_helper_no_group_dm(self, card: RequestCard, helper_id: str) -> None:
+        self._send(helper_id, offers.no_group_dm_for_helper())
+
+    def tell_covered(self, card: RequestCard, helper_id: str) -> None:
+        self._send(helper_id, offers.covered())
 
     def post_scheduled(self, target: str, kind: str, message: Message, key: str) -> PostedMessage:
         metadata = {"event_type": scheduled.METADATA_EVENT, "event_payload": {"key": key}}

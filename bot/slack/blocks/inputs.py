@@ -1,7 +1,7 @@
 """The parts every form is made of: a modal around its blocks, and its kinds of input."""
 
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -15,6 +15,12 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
+
+from bot.domain.problems import Fault, FieldProblem
+
+# A form's wording of what can be wrong with its fields, by field and fault: a template that
+# may name the problem's `limit`, `given` and `item`.
+Wording = Mapping[tuple[str, Fault], str]
 
 
 def modal(
@@ -122,3 +128,14 @@ def input_block(
     return InputBlock(
         block_id=block_id, label=label, hint=hint, optional=optional or None, element=element
     )
+
+
+def worded_errors(
+    problems: Mapping[str, FieldProblem], blocks: Mapping[str, str], wording: Wording
+) -> dict[str, str]:
+    """Each field's problem in the form's words, by the field's block id, for
+    `response_action: errors`."""
+    return {
+        blocks[field]: wording[field, p.fault].format(limit=p.limit, given=p.given, item=p.item)
+        for field, p in problems.items()
+    }

@@ -173,6 +173,28 @@ def declines_message(card: RequestCard, feedback: DeclineFeedback) -> tuple[str,
     return _render(text, blocks)
 
 
+def no_group_dm_for_asker(helper_id: str, error_code: str) -> tuple[str, Blocks]:
+    text = (
+        f"I couldn't start a conversation with <@{helper_id}> ({error_code}). "
+        "Send them a message directly: they know you accepted."
+    )
+    return _render(text, [_section(text)])
+
+
+def no_group_dm_for_helper() -> tuple[str, Blocks]:
+    text = (
+        "Your offer to help was accepted, but I couldn't open a conversation for you both. "
+        "They'll message you directly."
+    )
+    return _render(text, [_section(text)])
+
+
+def covered() -> tuple[str, Blocks]:
+    """A helper's thanks after *Not now*, when their offer has no message of its own to update."""
+    text = "Thanks for offering to help. They're covered for now."
+    return _render(text, [_section(text)])
+
+
 def answered(text: str) -> tuple[str, Blocks]:
     """A DM whose buttons have been used, replaced by what came of it."""
     return _render(text, [_section(text)])

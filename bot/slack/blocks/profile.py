@@ -1,5 +1,6 @@
 """The helper profile modal and the topic modals: build them, and read them back from Slack."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -13,6 +14,7 @@ from slack_sdk.models.blocks import (
     StaticMultiSelectElement,
 )
 
+from bot.domain.problems import Fault, FieldProblem
 from bot.domain.profiles import (
     MAX_CAPACITY,
     MAX_SKILLS,
@@ -24,7 +26,14 @@ from bot.domain.profiles import (
 )
 from bot.domain.routing import TopicInfo
 from bot.slack.blocks import ids
-from bot.slack.blocks.inputs import checkboxes_input, input_block, modal, text_input
+from bot.slack.blocks.inputs import (
+    Wording,
+    checkboxes_input,
+    input_block,
+    modal,
+    text_input,
+    worded_errors,
+)
 from bot.slack.blocks.state import (
     element,
     metadata_int,
@@ -242,10 +251,25 @@ def read_topic_form(view: Any) -> TopicForm:
     )
 
 
-def profile_errors(errors: dict[str, str]) -> dict[str, str]:
-    """Map the profile's field errors to the modal's block ids, for `response_action: errors`."""
-    return {ids.PROFILE_FIELD_BLOCKS[field]: message for field, message in errors.items()}
+_PROFILE_WORDING: Wording = {
+    ("capacity", Fault.OUT_OF_RANGE): "Enter a whole number from 0 to {limit}.",
+    ("skills", Fault.TOO_LONG): "Keep each skill to {limit} characters; “{item:.20}…” is longer.",
+    ("skills", Fault.TOO_MANY): "List up to {limit} skills; you have {given}.",
+}
+
+_TOPIC_WORDING: Wording = {
+    ("name", Fault.MISSING): "Give the topic a name.",
+    ("name", Fault.TOO_LONG): "Keep the name to {limit} characters.",
+    ("name", Fault.TAKEN): "There is already a topic “{item}”.",
+    ("keywords", Fault.TOO_MANY): "List up to {limit} keywords.",
+    ("keywords", Fault.TOO_LONG): "Keep each keyword to {limit} characters.",
+    ("channel", Fault.MISSING): "Choose the channel this topic's requests go to.",
+}
 
 
-def topic_errors(errors: dict[str, str]) -> dict[str, str]:
-    return {ids.TOPIC_FIELD_BLOCKS[field]: message for field, message in errors.items()}
+def profile_errors(problems: Mapping[str, FieldProblem]) -> dict[str, str]:
+    return worded_errors(problems, ids.PROFILE_FIELD_BLOCKS, _PROFILE_WORDING)
+
+
+def topic_errors(problems: Mapping[str, FieldProblem]) -> dict[str, str]:
+    return worded_errors(problems, ids.TOPIC_FIELD_BLOCKS, _TOPIC_WORDING)

@@ -1,5 +1,6 @@
 """The admins' form for the workspace's nudges, digests and working week."""
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -8,11 +9,24 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.domain.nudges import NudgeKind
-from bot.domain.prefs import WorkspacePolicy, nudge_kinds
+from bot.domain.prefs import (
+    INACTIVE_WEEKS,
+    WEEKLY_CAPS,
+    WorkspacePolicy,
+    nudge_kinds,
+)
+from bot.domain.problems import Fault, FieldProblem
 from bot.domain.worktime import WorkingWeek, working_week
 from bot.slack.blocks import ids
 from bot.slack.blocks.home import NUDGE_LABELS, WEEKDAYS
-from bot.slack.blocks.inputs import checkboxes_input, modal, select_input, text_input
+from bot.slack.blocks.inputs import (
+    Wording,
+    checkboxes_input,
+    modal,
+    select_input,
+    text_input,
+    worded_errors,
+)
 from bot.slack.blocks.state import option_values, selected, state_values, text
 
 
@@ -22,8 +36,8 @@ def _numbers(values: range, unit: str) -> list[Option]:
 
 def settings_modal(policy: WorkspacePolicy) -> dict[str, Any]:
     kinds = [Option(value=k, label=NUDGE_LABELS[k].capitalize()) for k in NudgeKind]
-    caps = _numbers(range(1, 8), "a week")
-    quiet = _numbers(range(1, 27), "weeks")
+    caps = _numbers(WEEKLY_CAPS, "a week")
+    quiet = _numbers(INACTIVE_WEEKS, "weeks")
     days = [Option(value=str(n), label=day) for n, day in enumerate(WEEKDAYS)]
     hours = [Option(value=str(h), label=f"{h:02d}:00") for h in range(24)]
     week = policy.working_week
@@ -107,8 +121,8 @@ def _int(value: str | None) -> int:
     return int(value) if value is not None and value.lstrip("-").isdigit() else -1
 
 
-def read_settings_form(view: Any) -> tuple[WorkspacePolicy, dict[str, str]]:
-    """The policy as submitted, and field errors for a working week that cannot be one (the
+def read_settings_form(view: Any) -> tuple[WorkspacePolicy, dict[str, FieldProblem]]:
+    """The policy as submitted, and what is wrong with a working week that cannot be one (the
     policy then carries the standard week, and must not be saved). Anything else missing or
     malformed reads as out of range, and the policy's validation says so."""
     values = state_values(view)
@@ -125,18 +139,37 @@ def read_settings_form(view: Any) -> tuple[WorkspacePolicy, dict[str, str]]:
     return (policy if week is None else replace(policy, working_week=week)), errors
 
 
-def _read_week(values: dict[str, Any]) -> tuple[WorkingWeek | None, dict[str, str]]:
+def _read_week(values: dict[str, Any]) -> tuple[WorkingWeek | None, dict[str, FieldProblem]]:
     days = option_values(values, ids.SETTINGS_WORKDAYS_BLOCK, ids.SETTINGS_WORKDAYS_INPUT)
     starts = _int(selected(values, ids.SETTINGS_STARTS_BLOCK, ids.SETTINGS_STARTS_INPUT))
     ends = _int(selected(values, ids.SETTINGS_ENDS_BLOCK, ids.SETTINGS_ENDS_INPUT))
     weekdays = {_int(day) for day in days} & set(range(7))
     errors = {}
     if not weekdays:
-        errors["workdays"] = "Pick at least one workday."
+        errors["workdays"] = FieldProblem(Fault.MISSING)
     if not 0 <= starts <= 23:
-        errors["day_starts"] = "Pick an hour from 0 to 23."
+        errors["day_starts"] = FieldProblem(Fault.OUT_OF_RANGE, limit=23)
     elif not starts < ends <= 23:
-        errors["day_ends"] = "Pick an hour after the day starts: a working day ends on its own day."
+        errors["day_ends"] = FieldProblem(Fault.TOO_EARLY)
     if errors:
         return None, errors
     return working_week(weekdays, starts, ends), {}
+
+
+_HOUR = "Pick an hour from 0 to {limit}."
+_WORDING: Wording = {
+    ("weekly_cap", Fault.OUT_OF_RANGE): f"Pick {WEEKLY_CAPS[0]} to {{limit}} nudges a week.",
+    ("inactive_weeks", Fault.OUT_OF_RANGE): f"Pick {INACTIVE_WEEKS[0]} to {{limit}} weeks.",
+    ("digest_weekday", Fault.OUT_OF_RANGE): "Pick a day of the week.",
+    ("digest_hour", Fault.OUT_OF_RANGE): _HOUR,
+    ("digest_tz", Fault.UNKNOWN): "Use a time zone name like Europe/Berlin or America/New_York.",
+    ("workdays", Fault.MISSING): "Pick at least one workday.",
+    ("day_starts", Fault.OUT_OF_RANGE): _HOUR,
+    ("day_ends", Fault.TOO_EARLY): (
+        "Pick an hour after the day starts: a working day ends on its own day."
+    ),
+}
+
+
+def settings_errors(problems: Mapping[str, FieldProblem]) -> dict[str, str]:
+    return worded_errors(problems, ids.SETTINGS_FIELD_BLOCKS, _WORDING)

@@ -7,9 +7,8 @@ from slack_bolt import Ack, BoltContext
 
 from bot.services.scheduled import preview_digests
 from bot.services.workspace import NotAdmin, change_policy, editable_policy
-from bot.slack.blocks import ids
 from bot.slack.blocks.replies import NOT_ADMIN_SETTINGS
-from bot.slack.blocks.settings import read_settings_form, settings_modal
+from bot.slack.blocks.settings import read_settings_form, settings_errors, settings_modal
 from bot.slack.listeners.acted import Acted
 from bot.slack.listeners.events.app_home import publish_home
 
@@ -49,8 +48,7 @@ def save_settings(
         act.dm(NOT_ADMIN_SETTINGS)
         return
     if errors:
-        fields = {ids.SETTINGS_FIELD_BLOCKS[field]: text for field, text in errors.items()}
-        ack(response_action="errors", errors=fields)
+        ack(response_action="errors", errors=settings_errors(errors))
         return
     ack()
     publish_home(act.deps, act.client, act.logger, team_id=act.team_id, user_id=act.user_id)
