@@ -88,7 +88,17 @@ def _post(session: Session, slack: SlackPort, message: OutboxMessage, clock: Clo
         body = from_json(message.payload)
         posted = slack.post_scheduled(message.target, message.kind, body, message.key)
     except SlackError as error:
-        return _failed(session, message, error.code, clock)
+        if not error.outcome_unknown:
+            return _failed(session, message, error.code, clock)
+        try:
+            found = slack.find_scheduled(message.target, message.key)
+        except SlackError as lookup:
+            # Still unknown: the claim is left to go stale, and recovery looks again.
+            log.warning("could not check %s for %s: %s", message.target, message.key, lookup.code)
+            return OutboxStatus.PENDING
+        if found is None:  # Slack never took it
+            return _failed(session, message, error.code, clock)
+        posted = found
     oq.finish(
         session,
         message.id,
