@@ -12,7 +12,7 @@ from bot.services import asks
 from bot.slack.blocks import ids
 from bot.slack.client import default_retry_handlers
 from tests.slack_stand_in.pytest_plugin import ASKER_ID, BOT_TOKEN, HELP_CHANNEL_ID
-from tests.support import ask_form, find_message, the_request
+from tests.support import ask_form, find_message, press, the_request
 
 CLIENT_TIMEOUT_S = 1.0
 
@@ -45,15 +45,18 @@ def assert_posted_once(fake_slack, session) -> None:
     ]
 
 
-def test_a_dropped_connection_after_slack_took_the_post_is_not_resent(
-    open_ask_modal, driver, fake_slack, session, clock
+@pytest.mark.parametrize("performed", [True, False], ids=["after-the-post", "before-it"])
+def test_a_post_whose_connection_dropped_is_looked_for_before_it_is_resent(
+    open_ask_modal, driver, fake_slack, session, clock, performed
 ) -> None:
-    fake_slack.drop_connection("chat.postMessage", performed=True)
+    # Before: the call never reached Slack, so the one resend is what the HTTP client's retry
+    # used to be for.
+    fake_slack.drop_connection("chat.postMessage", performed=performed)
 
     driver.view_submission(open_ask_modal(), ask_form(clock), user_id=ASKER_ID)
 
     assert_posted_once(fake_slack, session)
-    assert fake_slack.calls_to("conversations.history")  # looked before posting again
+    assert fake_slack.calls_to("conversations.history")
 
 
 def test_an_answer_later_than_the_client_timeout_is_not_resent(
@@ -65,17 +68,6 @@ def test_an_answer_later_than_the_client_timeout_is_not_resent(
 
     assert_posted_once(fake_slack, session)
     assert fake_slack.calls_to("conversations.history")
-
-
-def test_a_lost_answer_with_nothing_in_slack_is_posted_again(
-    open_ask_modal, driver, fake_slack, session, clock
-) -> None:
-    # The connection broke before Slack read the call: what the HTTP client's retry was for.
-    fake_slack.drop_connection("chat.postMessage", performed=False)
-
-    driver.view_submission(open_ask_modal(), ask_form(clock), user_id=ASKER_ID)
-
-    assert_posted_once(fake_slack, session)
 
 
 def test_a_post_whose_process_died_before_the_commit_is_found_by_recovery(
@@ -109,17 +101,10 @@ def test_try_again_after_an_unknown_outcome_posts_nothing_twice(
     fake_slack.server_error("chat.postMessage", times=3)  # past the client's retries: refused
     driver.view_submission(open_ask_modal(), ask_form(clock), user_id=ASKER_ID)
     dm = fake_slack.dm_channel_id(ASKER_ID)
-    notice_ts, notice = find_message(fake_slack, dm, "couldn't send your request")
-    request_id = str(the_request(session).id)
+    notice_ts, _ = find_message(fake_slack, dm, "couldn't send your request")
 
     def try_again() -> None:
-        driver.block_action(
-            ids.RETRY_POST,
-            user_id=ASKER_ID,
-            value=request_id,
-            message={**notice, "ts": notice_ts},
-            channel_id=dm,
-        )
+        press(driver, fake_slack, ASKER_ID, ids.RETRY_POST, dm, notice_ts)
 
     # Slack takes the post but its answer is lost, and Slack can't be asked whether it has it,
     # neither before the post (Try again looks first) nor after.

@@ -4,8 +4,9 @@ A message is claimed with a conditional UPDATE before it is posted, so two sende
 processes, or a run overlapping the next) never post it twice. Each post carries the message's
 key as Slack message metadata. If a sender dies between claiming and recording the result, the
 claim goes stale; the next run looks for the key in the conversation's recent history and records
-the message as sent if Slack has it, or sends it if Slack does not. Nothing is lost and nothing is
-doubled."""
+the message as sent if Slack has it, or sends it if Slack does not. A post that got no answer (a
+dropped connection, a reply after the client's timeout) is looked for the same way at once.
+Nothing is lost and nothing is doubled."""
 
 import logging
 import time
