@@ -1,6 +1,8 @@
 """A request's channel post is made once, whatever Slack's answer to it: lost on a dropped
 connection, too late for the client, or never recorded because the process died."""
 
+from http.client import RemoteDisconnected
+
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.http_retry import FixedValueRetryIntervalCalculator
@@ -124,3 +126,14 @@ def test_try_again_after_an_unknown_outcome_posts_nothing_twice(
     try_again()
 
     assert_posted_once(fake_slack, session)
+
+
+def test_the_client_resends_a_read_but_never_a_post(fake_slack, slack_client) -> None:
+    fake_slack.drop_connection("users.info", performed=True)
+    assert slack_client.users_info(user=ASKER_ID)["ok"]
+    assert len(fake_slack.calls_to("users.info")) == 2
+
+    fake_slack.drop_connection("chat.postMessage", performed=True)
+    with pytest.raises(RemoteDisconnected):
+        slack_client.chat_postMessage(channel=HELP_CHANNEL_ID, text="once")
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1
