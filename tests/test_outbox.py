@@ -224,3 +224,19 @@ def test_caps_count_what_each_person_was_planned(session, clock) -> None:
     )
     assert lately[ASKER_ID][0] == 2
     assert lately[ASKER_ID][1] == clock() - timedelta(hours=1)
+
+
+def test_a_post_whose_answer_was_lost_is_recorded_not_resent(
+    session, deps, fake_slack, clock, pacer
+) -> None:
+    oq.enqueue(session, [row(clock, ASKER_ID)])
+    session.commit()
+    fake_slack.drop_connection("chat.postMessage", performed=True)
+
+    assert outbox.send_due(session, deps.slack, clock=clock, pacer=pacer).sent == 1
+    clock.advance(days=1)
+    outbox.send_due(session, deps.slack, clock=clock, pacer=pacer)
+
+    (posted,) = posts_to(fake_slack, ASKER_ID)
+    (message,) = messages(session)
+    assert (message.status, message.posted_ts) == (OutboxStatus.SENT, posted["ts"])

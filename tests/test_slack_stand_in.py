@@ -9,6 +9,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from http.client import RemoteDisconnected
 from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -344,6 +345,32 @@ def test_fail_injects_an_error_once(fake_slack: FakeSlack, client: WebClient):
     assert _error(excinfo) == "fatal_error"
     assert client.chat_postMessage(channel=HELP_CHANNEL_ID, text="x")["ok"]
     assert [c.http_status for c in fake_slack.calls_to("chat.postMessage")] == [200, 200]
+
+
+def test_a_dropped_connection_after_the_work_leaves_the_message_stored(fake_slack: FakeSlack):
+    web = WebClient(token=BOT_TOKEN, base_url=fake_slack.base_url, retry_handlers=[])
+    fake_slack.drop_connection("chat.postMessage", performed=True)
+    with pytest.raises(RemoteDisconnected):
+        web.chat_postMessage(channel=HELP_CHANNEL_ID, text="x")
+    fake_slack.drop_connection("chat.postMessage", performed=False)
+    with pytest.raises(RemoteDisconnected):
+        web.chat_postMessage(channel=HELP_CHANNEL_ID, text="y")
+    assert [m["text"] for m in fake_slack.messages.values()] == ["x"]
+
+
+def test_a_late_answer_times_the_client_out_after_the_work(fake_slack: FakeSlack):
+    web = WebClient(token=BOT_TOKEN, base_url=fake_slack.base_url, timeout=0.2)
+    fake_slack.answer_late("chat.postMessage", delay=0.5)
+    with pytest.raises(TimeoutError):
+        web.chat_postMessage(channel=HELP_CHANNEL_ID, text="x", metadata=_TAG)
+    # The history shows it, and its metadata when asked for it.
+    history = web.conversations_history(channel=HELP_CHANNEL_ID, include_all_metadata=True)
+    assert [m["metadata"] for m in history["messages"]] == [_TAG]
+    plain = web.conversations_history(channel=HELP_CHANNEL_ID)
+    assert "metadata" not in plain["messages"][0]
+
+
+_TAG = {"event_type": "reciprocity_test", "event_payload": {"key": "k1"}}
 
 
 def test_rate_limit_recovers_with_retry_handler(fake_slack: FakeSlack):

@@ -8,12 +8,12 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.domain.offers import EventKind, Route
-from bot.domain.requests import Delivery, Outcome, RequestDraft, RequestStatus
+from bot.domain.requests import Delivery, Outcome, RequestCard, RequestDraft, RequestStatus
 from bot.domain.smart import SmartReport, analyse
 from bot.services import routing
 from bot.services.cards import card_of, draft_of, tell_asker, who
 from bot.services.people import cached_local_now
-from bot.services.ports import MessageRef, PostedMessage, SlackError, SlackPort
+from bot.services.ports import CONNECTION_ERROR, MessageRef, PostedMessage, SlackError, SlackPort
 from bot.services.prefs import policy_of
 from bot.services.status import live_card, refresh_post
 from db import offer_queries, queries, routing_queries
@@ -297,7 +297,8 @@ def retry_post(
         request.destination_channel = channel
         request.recipient_id = None
         session.commit()
-    return deliver(session, slack, request, clock, replace=notice)
+    # The notice may be older than a post whose answer was lost.
+    return deliver(session, slack, request, clock, replace=notice, look_first=True)
 
 
 def edit_request(
@@ -442,7 +443,8 @@ def resume_stalled_deliveries(
             continue
         session.refresh(request)
         log.info("resuming the stalled post of request %s", request_id)
-        results.append(deliver(session, slack, request, clock, replace=None))
+        # The dead attempt may have posted it before it could record so.
+        results.append(deliver(session, slack, request, clock, replace=None, look_first=True))
     return results
 
 
@@ -555,17 +557,25 @@ def deliver(
     clock: Clock,
     replace: MessageRef | None,
     announce: bool = True,
+    look_first: bool = False,
 ) -> DeliveryResult:
     """Post a request that this attempt has claimed. No transaction is open during Slack calls.
-    `announce` False leaves telling the asker to the caller (widening says it differently)."""
+    `announce` False leaves telling the asker to the caller (widening says it differently).
+    `look_first` when an earlier attempt may have posted it (its claim went stale, or the asker
+    tries again): Slack's copy is taken instead of posting twice."""
     # A request can have offers before its post (asked directly first, or widened while its
     # post kept failing); every such change bumps the revision, so a fresh request skips the
     # count on the submission's hot path.
     card = live_card(session, request) if request.revision else card_of(request)
     try:
-        posted = slack.post_request(card)
+        posted = _post_once(slack, card, look_first)
     except SlackError as error:
         code = error.code
+        if error.outcome_unknown:
+            # Slack may have it, and could not be asked: telling the asker it failed would
+            # invite a second post. The claim goes stale and the recovery job looks again.
+            log.warning("request %s: post to %s unconfirmed (%s)", card.id, card.destination, code)
+            return DeliveryResult(Outcome.IN_PROGRESS, card.id, error_code=code)
         request.delivery = Delivery.FAILED
         request.delivery_error = code
         request.updated_at = clock()
@@ -597,3 +607,34 @@ def deliver(
     if announce:
         tell_asker(slack.tell_posted, card, posted, permalink, replace)
     return DeliveryResult(Outcome.POSTED, card.id, message=posted)
+
+
+def _post_once(slack: SlackPort, card: RequestCard, look_first: bool) -> PostedMessage:
+    """The request's post: Slack's copy when it has one, else a new post. A post that got no
+    answer is looked for before it is sent again, so it is never made twice; a SlackError
+    whose outcome is unknown means it may or may not be there."""
+    if look_first:
+        try:
+            found = slack.find_request(card)
+        except SlackError as error:
+            if error.outcome_unknown:
+                raise
+            # Slack won't show this conversation's history (a channel the app posts in without
+            # being a member): better a rare second post than a request that never goes out.
+            log.warning("request %s: could not look for its post: %s", card.id, error.code)
+            found = None
+        if found is not None:
+            log.info("request %s was already posted, at %s", card.id, found.ts)
+            return found
+    try:
+        return slack.post_request(card)
+    except SlackError as error:
+        if not error.outcome_unknown:
+            raise
+        log.info("request %s: no answer to its post (%s); looking for it", card.id, error.code)
+    try:
+        found = slack.find_request(card)
+    except SlackError as error:
+        raise SlackError(CONNECTION_ERROR) from error
+    # Not there: Slack never took it, so one more post is safe.
+    return found if found is not None else slack.post_request(card)

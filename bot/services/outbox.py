@@ -4,8 +4,9 @@ A message is claimed with a conditional UPDATE before it is posted, so two sende
 processes, or a run overlapping the next) never post it twice. Each post carries the message's
 key as Slack message metadata. If a sender dies between claiming and recording the result, the
 claim goes stale; the next run looks for the key in the conversation's recent history and records
-the message as sent if Slack has it, or sends it if Slack does not. Nothing is lost and nothing is
-doubled."""
+the message as sent if Slack has it, or sends it if Slack does not. A post that got no answer (a
+dropped connection, a reply after the client's timeout) is looked for the same way at once.
+Nothing is lost and nothing is doubled."""
 
 import logging
 import time
@@ -88,7 +89,17 @@ def _post(session: Session, slack: SlackPort, message: OutboxMessage, clock: Clo
         body = from_json(message.payload)
         posted = slack.post_scheduled(message.target, message.kind, body, message.key)
     except SlackError as error:
-        return _failed(session, message, error.code, clock)
+        if not error.outcome_unknown:
+            return _failed(session, message, error.code, clock)
+        try:
+            found = slack.find_scheduled(message.target, message.key)
+        except SlackError as lookup:
+            # Still unknown: the claim is left to go stale, and recovery looks again.
+            log.warning("could not check %s for %s: %s", message.target, message.key, lookup.code)
+            return OutboxStatus.PENDING
+        if found is None:  # Slack never took it
+            return _failed(session, message, error.code, clock)
+        posted = found
     oq.finish(
         session,
         message.id,

@@ -16,6 +16,16 @@ class SlackError(Exception):
         super().__init__(code)
         self.code = code
 
+    @property
+    def outcome_unknown(self) -> bool:
+        """No answer came (the connection dropped, or the reply came after the client gave up):
+        Slack may have done what was asked."""
+        return self.code == CONNECTION_ERROR
+
+
+# The code for a call that got no answer from Slack.
+CONNECTION_ERROR = "connection_error"
+
 
 @dataclass(frozen=True)
 class Person:
@@ -48,7 +58,13 @@ class MessageRef:
 class SlackPort(Protocol):
     def fetch_person(self, user_id: str) -> Person: ...
 
-    def post_request(self, card: RequestCard) -> PostedMessage: ...
+    def post_request(self, card: RequestCard) -> PostedMessage:
+        """Post the request where it goes, tagged with its key so `find_request` can find it."""
+        ...
+
+    def find_request(self, card: RequestCard) -> PostedMessage | None:
+        """The request's post where it goes, if Slack has it."""
+        ...
 
     def permalink(self, message: PostedMessage) -> str | None: ...
 

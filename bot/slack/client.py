@@ -1,10 +1,15 @@
 """The Web API client: Slack's base URL or a stand-in's, with slack_sdk's retry handlers."""
 
+from urllib.parse import urlsplit
+
 from slack_sdk import WebClient
 from slack_sdk.http_retry import (
     BackoffRetryIntervalCalculator,
+    HttpRequest,
+    HttpResponse,
     RetryHandler,
     RetryIntervalCalculator,
+    RetryState,
 )
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -22,10 +27,49 @@ def default_retry_handlers(
     # retries each keeps a listener's worst case within a few seconds.
     backoff = backoff or BackoffRetryIntervalCalculator(backoff_factor=0.5)
     return [
-        ConnectionErrorRetryHandler(max_retry_count=2, interval_calculator=backoff),
+        IdempotentConnectionErrorRetryHandler(max_retry_count=2, interval_calculator=backoff),
         RateLimitErrorRetryHandler(max_retry_count=2),
         ServerErrorRetryHandler(max_retry_count=2, interval_calculator=backoff),
     ]
+
+
+# Calls that are safe to send twice: reads, and writes that set a state rather than add one. A
+# dropped connection may come after Slack acted, so anything else (a post above all) is not
+# resent; a post's sender looks for it in the conversation instead.
+IDEMPOTENT_METHODS = frozenset(
+    {
+        "auth.test",
+        "chat.getPermalink",
+        "chat.update",
+        "conversations.history",
+        "conversations.info",
+        "conversations.join",
+        "conversations.members",
+        "conversations.open",
+        "team.info",
+        "users.info",
+        "users.list",
+        "views.publish",
+        "views.update",
+    }
+)
+
+
+class IdempotentConnectionErrorRetryHandler(ConnectionErrorRetryHandler):
+    """slack_sdk's connection-error retries, for the idempotent methods only."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        method = urlsplit(request.url).path.rstrip("/").rpartition("/")[2]
+        if method not in IDEMPOTENT_METHODS:
+            return False
+        return super()._can_retry(state=state, request=request, response=response, error=error)
 
 
 def build_web_client(

@@ -10,8 +10,8 @@ from bot.domain.feedback import DeclineFeedback
 from bot.domain.message import Message
 from bot.domain.offers import OfferView
 from bot.domain.requests import RequestCard
-from bot.services.ports import MessageRef, Person, PostedMessage, SlackError
-from bot.slack.blocks import messages, offers, scheduled
+from bot.services.ports import CONNECTION_ERROR, MessageRef, Person, PostedMessage, SlackError
+from bot.slack.blocks import messages, metadata, offers, scheduled
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,15 @@ class SlackGateway:
         return person
 
     def post_request(self, card: RequestCard) -> PostedMessage:
-        return self._post(card.destination, messages.request_message(card, self._offer_emoji))
+        tag = metadata.tag(
+            metadata.REQUEST_EVENT, metadata.request_key(card.id), request_id=card.id
+        )
+        rendered = messages.request_message(card, self._offer_emoji)
+        return self._post(card.destination, rendered, metadata=tag)
+
+    def find_request(self, card: RequestCard) -> PostedMessage | None:
+        key = metadata.request_key(card.id)
+        return self._find_tagged(card.destination, metadata.REQUEST_EVENT, key)
 
     def update_request(self, card: RequestCard, message: PostedMessage) -> None:
         self._update(message, messages.request_message(card, self._offer_emoji))
@@ -113,21 +121,26 @@ class SlackGateway:
         self._send(helper_id, offers.covered())
 
     def post_scheduled(self, target: str, kind: str, message: Message, key: str) -> PostedMessage:
-        metadata = {"event_type": scheduled.METADATA_EVENT, "event_payload": {"key": key}}
-        return self._post(target, scheduled.scheduled_message(kind, message), metadata=metadata)
+        tag = metadata.tag(scheduled.METADATA_EVENT, key)
+        return self._post(target, scheduled.scheduled_message(kind, message), metadata=tag)
 
     def find_scheduled(self, target: str, key: str) -> PostedMessage | None:
+        return self._find_tagged(target, scheduled.METADATA_EVENT, key)
+
+    def _find_tagged(self, target: str, event_type: str, key: str) -> PostedMessage | None:
+        """The app's message tagged `key` in the conversation with `target` (a channel, or a
+        user ID for the app's DM with them), if Slack has it."""
         channel = target
         if target[:1] in ("U", "W"):
             channel = str(self._call("conversations_open", users=target)["channel"]["id"])
-        # The claim went stale minutes ago: the app's DM with someone, or a digest channel,
-        # rarely has more than a page of messages since. No `oldest`: the app's clock and
-        # Slack's message timestamps need not agree.
+        # Asked right after the post, or once its claim went stale minutes later: a DM, a digest
+        # or a help channel rarely has more than a page of messages since. No `oldest`: the
+        # app's clock and Slack's message timestamps need not agree.
         history = self._call(
             "conversations_history", channel=channel, limit=200, include_all_metadata=True
         )
         for message in history.get("messages") or []:
-            if scheduled.key_of(message) == key:
+            if metadata.key_of(message, event_type) == key:
                 return PostedMessage(channel=channel, ts=str(message["ts"]))
         return None
 
@@ -169,7 +182,7 @@ class SlackGateway:
             raise SlackError(code) from error
         except (SlackClientError, OSError) as error:
             log.warning("Slack unreachable for %s: %r", method, error)
-            raise SlackError("connection_error") from error
+            raise SlackError(CONNECTION_ERROR) from error
 
 
 def person_from_user(user: Any) -> Person | None:

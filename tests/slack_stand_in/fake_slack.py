@@ -60,6 +60,11 @@ class _Injection:
     status: int
     error: str
     retry_after: int | None = None
+    # Close the socket unanswered (after doing the method's work if `performed`), or do the
+    # work and answer `delay` seconds late.
+    drop: bool = False
+    performed: bool = True
+    delay: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,8 @@ class _Reply:
     status: int
     body: JsonDict | str
     headers: Mapping[str, str] | None = None
+    drop: bool = False
+    delay: float = 0.0
 
 
 class SlackApiFailure(Exception):
@@ -287,6 +294,18 @@ class FakeSlack:
             raise ValueError(f"server_error needs a 5xx status, got {status}")
         self._inject(method, _Injection(status, "server_error"), times)
 
+    def drop_connection(self, method: str, *, performed: bool, times: int = 1) -> None:
+        """The connection closes with no answer, after the method did its work (a post is
+        stored) if `performed`, before it if not: either way the caller cannot tell which."""
+        self._inject(method, _Injection(200, "", drop=True, performed=performed), times)
+
+    def answer_late(self, method: str, *, delay: float, times: int = 1) -> None:
+        """The method does its work, and its answer leaves `delay` seconds later: past a
+        client timeout shorter than that, the caller gave up on a call that succeeded."""
+        if delay <= 0:
+            raise ValueError(f"answer_late needs a positive delay, got {delay}")
+        self._inject(method, _Injection(200, "", delay=delay), times)
+
     def _inject(self, method: str, injection: _Injection, times: int) -> None:
         with self._lock:
             self._injections.setdefault(method, deque()).extend([injection] * times)
@@ -422,8 +441,13 @@ class FakeSlack:
         if token != self.token:
             return _Reply(200, {"ok": False, "error": "invalid_auth"})
         queue = self._injections.get(method)
-        if queue:
-            injected = queue.popleft()
+        injected = queue.popleft() if queue else None
+        if injected is not None and injected.drop and not injected.performed:
+            return _Reply(200, {}, drop=True)
+        if injected is not None and (injected.drop or injected.delay):
+            done = self._perform(method, args)
+            return _Reply(done.status, done.body, done.headers, injected.drop, injected.delay)
+        if injected is not None:
             if injected.status == 429:
                 return _Reply(
                     429,
@@ -433,6 +457,9 @@ class FakeSlack:
             if injected.status >= 500:
                 return _Reply(injected.status, _edge_error_page(injected.status))
             return _Reply(200, {"ok": False, "error": injected.error})
+        return self._perform(method, args)
+
+    def _perform(self, method: str, args: JsonDict) -> _Reply:
         problems = check_call(method, args, self._docs)
         for problem in problems:
             self._violations.append(problem.message)
@@ -1079,6 +1106,15 @@ class _Handler(BaseHTTPRequestHandler):
         self._write(reply)
 
     def _write(self, reply: _Reply) -> None:
+        if reply.drop:
+            self.close_connection = True  # the client reads EOF where the status line should be
+            return
+        if reply.delay:
+            time.sleep(reply.delay)  # outside the fake's lock: other calls go on meanwhile
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self._send(reply)
+
+    def _send(self, reply: _Reply) -> None:
         if isinstance(reply.body, str):
             payload = reply.body.encode("utf-8")
             content_type = "text/html; charset=utf-8"

@@ -3,7 +3,6 @@ a nudge gets *Snooze* and *Stop these*, a personal digest a way to turn it off; 
 with its outbox key as message metadata. Rendering happens at send time, so a change here reaches
 messages already waiting in the outbox."""
 
-import json
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -27,7 +26,7 @@ from bot.domain.message import (
     Text,
 )
 from bot.domain.outbox import CHANNEL_DIGEST, DIGEST_PREVIEW, PERSONAL_DIGEST
-from bot.slack.blocks import ids
+from bot.slack.blocks import ids, metadata
 from bot.slack.blocks.text import chunks, escape, slack_date
 
 METADATA_EVENT = "reciprocity_outbox"
@@ -119,14 +118,4 @@ def _layout(kind: str, text: str) -> list[dict[str, Any]]:
 
 def key_of(message: Any) -> str | None:
     """The outbox key a message was tagged with, if it is one of ours."""
-    metadata = message.get("metadata") if isinstance(message, dict) else None
-    if isinstance(metadata, str):
-        try:
-            metadata = json.loads(metadata)
-        except ValueError:
-            return None
-    if not isinstance(metadata, dict) or metadata.get("event_type") != METADATA_EVENT:
-        return None
-    payload = metadata.get("event_payload")
-    key = payload.get("key") if isinstance(payload, dict) else None
-    return key if isinstance(key, str) else None
+    return metadata.key_of(message, METADATA_EVENT)

@@ -1,0 +1,139 @@
+"""A request's channel post is made once, whatever Slack's answer to it: lost on a dropped
+connection, too late for the client, or never recorded because the process died."""
+
+from http.client import RemoteDisconnected
+
+import pytest
+from slack_sdk import WebClient
+from slack_sdk.http_retry import FixedValueRetryIntervalCalculator
+
+from bot.domain.offers import EventKind
+from bot.domain.requests import Delivery
+from bot.scheduler import resume_stalled_job
+from bot.services import asks
+from bot.slack.blocks import ids
+from bot.slack.client import default_retry_handlers
+from tests.slack_stand_in.pytest_plugin import ASKER_ID, BOT_TOKEN, HELP_CHANNEL_ID
+from tests.support import ask_form, find_message, press, the_request
+
+CLIENT_TIMEOUT_S = 1.0
+
+
+@pytest.fixture
+def slack_client(fake_slack) -> WebClient:
+    # Production's handlers with a short timeout, so a late answer is late within a second.
+    return WebClient(
+        token=BOT_TOKEN,
+        base_url=fake_slack.base_url,
+        timeout=CLIENT_TIMEOUT_S,
+        retry_handlers=default_retry_handlers(FixedValueRetryIntervalCalculator(0.01)),
+    )
+
+
+def channel_posts(fake_slack) -> list[dict]:
+    return [m for (c, _), m in fake_slack.messages.items() if c == HELP_CHANNEL_ID]
+
+
+def assert_posted_once(fake_slack, session) -> None:
+    """One post in the channel, recorded with its ts, and the asker told once that it is there."""
+    (post,) = channel_posts(fake_slack)
+    request = the_request(session)
+    assert (request.delivery, request.posted_ts) == (Delivery.POSTED, post["ts"])
+    assert post["metadata"]["event_payload"]["request_id"] == request.id
+    dm = fake_slack.dm_channel_id(ASKER_ID)
+    find_message(fake_slack, dm, "I posted")
+    assert not [
+        m for (c, _), m in fake_slack.messages.items() if c == dm and "couldn't" in m["text"]
+    ]
+
+
+@pytest.mark.parametrize("performed", [True, False], ids=["after-the-post", "before-it"])
+def test_a_post_whose_connection_dropped_is_looked_for_before_it_is_resent(
+    open_ask_modal, driver, fake_slack, session, clock, performed
+) -> None:
+    # Before: the call never reached Slack, so the one resend is what the HTTP client's retry
+    # used to be for.
+    fake_slack.drop_connection("chat.postMessage", performed=performed)
+
+    driver.view_submission(open_ask_modal(), ask_form(clock), user_id=ASKER_ID)
+
+    assert_posted_once(fake_slack, session)
+    assert fake_slack.calls_to("conversations.history")
+
+
+def test_an_answer_later_than_the_client_timeout_is_not_resent(
+    open_ask_modal, driver, fake_slack, session, clock
+) -> None:
+    fake_slack.answer_late("chat.postMessage", delay=CLIENT_TIMEOUT_S + 0.5)
+
+    driver.view_submission(open_ask_modal(), ask_form(clock), user_id=ASKER_ID)
+
+    assert_posted_once(fake_slack, session)
+    assert fake_slack.calls_to("conversations.history")
+
+
+def test_a_post_whose_process_died_before_the_commit_is_found_by_recovery(
+    open_ask_modal, driver, fake_slack, session, clock, monkeypatch, deps
+) -> None:
+    record_event = asks.offer_queries.record_event
+
+    def die_on_posted(session, request, kind, *args, **kwargs):
+        if kind == EventKind.POSTED:
+            raise SystemExit("killed between Slack's answer and the commit")
+        return record_event(session, request, kind, *args, **kwargs)
+
+    monkeypatch.setattr(asks.offer_queries, "record_event", die_on_posted)
+    with pytest.raises(SystemExit):
+        driver.view_submission(open_ask_modal(), ask_form(clock), user_id=ASKER_ID)
+    monkeypatch.undo()
+    assert len(channel_posts(fake_slack)) == 1
+    assert the_request(session).delivery == Delivery.POSTING
+
+    resume_stalled_job(deps)  # the claim is fresh: a live attempt is never taken over
+    assert the_request(session).delivery == Delivery.POSTING
+    clock.advance(minutes=asks.STALE_CLAIM.total_seconds() / 60 + 1)
+    resume_stalled_job(deps)
+
+    assert_posted_once(fake_slack, session)
+
+
+def test_try_again_after_an_unknown_outcome_posts_nothing_twice(
+    open_ask_modal, driver, fake_slack, session, clock
+) -> None:
+    fake_slack.server_error("chat.postMessage", times=3)  # past the client's retries: refused
+    driver.view_submission(open_ask_modal(), ask_form(clock), user_id=ASKER_ID)
+    dm = fake_slack.dm_channel_id(ASKER_ID)
+    notice_ts, _ = find_message(fake_slack, dm, "couldn't send your request")
+
+    def try_again() -> None:
+        press(driver, fake_slack, ASKER_ID, ids.RETRY_POST, dm, notice_ts)
+
+    # Slack takes the post but its answer is lost, and Slack can't be asked whether it has it,
+    # neither before the post (Try again looks first) nor after.
+    fake_slack.drop_connection("chat.postMessage", performed=True)
+    fake_slack.server_error("conversations.history", times=6)
+    try_again()
+    assert len(channel_posts(fake_slack)) == 1
+    assert the_request(session).delivery == Delivery.POSTING  # not "failed": it may be there
+    try_again()  # while that attempt is unsettled: nothing posted
+    assert len(channel_posts(fake_slack)) == 1
+    # Both times told it is on its way, not that it failed.
+    said = [c.args["text"] for c in fake_slack.calls_to("chat.postEphemeral")]
+    assert len(said) == 2
+    assert all("posting this request right now" in text for text in said)
+
+    clock.advance(minutes=asks.STALE_CLAIM.total_seconds() / 60 + 1)
+    try_again()
+
+    assert_posted_once(fake_slack, session)
+
+
+def test_the_client_resends_a_read_but_never_a_post(fake_slack, slack_client) -> None:
+    fake_slack.drop_connection("users.info", performed=True)
+    assert slack_client.users_info(user=ASKER_ID)["ok"]
+    assert len(fake_slack.calls_to("users.info")) == 2
+
+    fake_slack.drop_connection("chat.postMessage", performed=True)
+    with pytest.raises(RemoteDisconnected):
+        slack_client.chat_postMessage(channel=HELP_CHANNEL_ID, text="once")
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1
