@@ -1,6 +1,24 @@
 """Plain text as people typed it, made to fit: escaping for Slack happens only when rendering,
 in bot/slack/blocks/text.py."""
 
+import unicodedata
+
+# Invisible characters that a field can hold and still look empty; kept inside other text, where
+# they join emoji and scripts.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
+
+
+def typed(text: str) -> str:
+    """What a person typed, as the app keeps it: control characters other than newline and tab
+    (NUL among them, which PostgreSQL refuses) and lone surrogates (which no database can encode)
+    are dropped, and text that is only whitespace and invisible characters reads as empty, so a
+    required field says so rather than storing nothing visible."""
+    kept = "".join(
+        char for char in text if char in "\n\t" or unicodedata.category(char) not in ("Cc", "Cs")
+    )
+    visible = any(not char.isspace() and char not in _INVISIBLE for char in kept)
+    return kept if visible else ""
+
 
 def clip(text: str, limit: int) -> str:
     """`text` on one line in at most `limit` characters: cut at a word break (one in the second

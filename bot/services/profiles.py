@@ -32,6 +32,7 @@ from bot.domain.profiles import (
     TopicForm,
 )
 from bot.domain.routing import TopicInfo
+from bot.domain.text import typed
 from bot.services import people
 from bot.services.ports import Person, SlackPort
 from bot.services.prefs import policy_of, prefs_of
@@ -74,7 +75,7 @@ def split_list(text: str) -> list[str]:
     each kept (case-insensitively)."""
     seen: dict[str, str] = {}
     for part in _LIST_SEPARATORS.split(text):
-        item = " ".join(part.split())
+        item = " ".join(typed(part).split())
         if item and item.lower() not in seen:
             seen[item.lower()] = item
     return list(seen.values())

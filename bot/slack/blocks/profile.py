@@ -33,14 +33,13 @@ from bot.slack.blocks.state import (
     state_values,
     text,
 )
-from bot.slack.blocks.text import escape, truncate
+from bot.slack.blocks.text import OPTION_TEXT, escape, truncate
 
 NOT_ADMIN = "Only workspace admins can change topics."
 TOPIC_GONE = "That topic no longer exists; someone may have deleted it."
 
-# Slack's limits: options in one select, characters in an option's label.
+# Slack's limit on options in one select.
 _MAX_OPTIONS = 100
-_OPTION_LABEL = 75
 # Room for every skill at its longest, with ", " between them.
 _SKILLS_MAX_LENGTH = MAX_SKILLS * (SKILL_MAX_CHARS + 2)
 _KEYWORDS_MAX_LENGTH = 2000
@@ -121,7 +120,7 @@ def profile_modal(profile: ProfileSummary, topics: list[TopicInfo]) -> dict[str,
 
 
 def _topic_option(topic: TopicInfo) -> Option:
-    return Option(value=str(topic.id), label=truncate(topic.name, _OPTION_LABEL))
+    return Option(value=str(topic.id), label=truncate(topic.name, OPTION_TEXT))
 
 
 _PAUSED = Option(
