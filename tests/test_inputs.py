@@ -18,7 +18,15 @@ from bot.scheduler import widen_job
 from bot.slack.blocks import ids
 from bot.slack.blocks.closing import NOTE_MAX_CHARS
 from bot.slack.blocks.text import CUT, INITIAL_VALUE, SECTION_TEXT, fit
-from db.models import HelperSkill, RequestTerm, Suggestion, Thanks, Topic, WorkspaceSettings
+from db.models import (
+    HelperProfile,
+    HelperSkill,
+    RequestTerm,
+    Suggestion,
+    Thanks,
+    Topic,
+    WorkspaceSettings,
+)
 from tests import factories
 from tests.factories import DATA_CHANNEL
 from tests.slack_stand_in.pytest_plugin import (
@@ -319,6 +327,52 @@ def test_a_form_with_garbage_metadata_says_the_request_is_gone(
     assert the_request(session).status == RequestStatus.OPEN
     assert list(session.scalars(select(Thanks))) == []
     assert any("resolve" in r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING)
+
+
+def _option(value: str) -> dict:
+    """An option the form never offered, as a crafted payload would send it."""
+    return {"text": {"type": "plain_text", "text": value}, "value": value}
+
+
+@pytest.mark.parametrize("capacity", ["²", "9" * 5000, "-1", "21"])
+def test_a_capacity_that_is_no_small_number_is_a_field_error(capacity, driver, fake_slack, session):
+    driver.slash_command("/ask", "profile", user_id=HELPER_2_ID)
+    form = opened(fake_slack, ids.PROFILE_MODAL)
+    values = {ids.PROFILE_CAPACITY_INPUT: capacity}
+
+    response = driver.view_submission(form, values, user_id=HELPER_2_ID)
+
+    assert ids.PROFILE_CAPACITY_BLOCK in response.json()["errors"]
+
+
+def test_topics_with_impossible_ids_are_ignored(driver, fake_slack, session, clock) -> None:
+    factories.topic(session, at=clock())
+    session.commit()
+    driver.slash_command("/ask", "profile", user_id=HELPER_2_ID)
+    form = opened(fake_slack, ids.PROFILE_MODAL)
+    chosen = [_option("99999999999999999"), _option(str(2**31)), _option("²")]
+    values = {ids.PROFILE_TOPICS_INPUT: chosen, ids.PROFILE_CAPACITY_INPUT: 2}
+
+    assert driver.view_submission(form, values, user_id=HELPER_2_ID).body == ""
+
+    session.expire_all()
+    profile = session.get(HelperProfile, (TEAM_ID, HELPER_2_ID))
+    assert profile is not None
+    assert profile.weekly_capacity == 2
+
+
+@pytest.mark.parametrize("cap", ["²", "9" * 5000])
+def test_a_setting_that_is_no_number_is_a_field_error(cap, driver, fake_slack, session) -> None:
+    home = home_of(driver, fake_slack, ADMIN_ID)
+    driver.block_action(ids.EDIT_WORKSPACE_SETTINGS, user_id=ADMIN_ID, view=home)
+    values = {ids.SETTINGS_CAP_INPUT: _option(cap), ids.SETTINGS_TZ_INPUT: "UTC"}
+
+    response = driver.view_submission(
+        opened(fake_slack, ids.SETTINGS_MODAL), values, user_id=ADMIN_ID
+    )
+
+    assert ids.SETTINGS_CAP_BLOCK in response.json()["errors"]
+    assert session.get(WorkspaceSettings, TEAM_ID) is None
 
 
 # -- where a form's answer goes is never the payload's say ---------------------------------------

@@ -8,6 +8,17 @@ import unicodedata
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
 
 
+def whole_number(text: object, most: int) -> int | None:
+    """A number typed or chosen from 0 to `most`, as ASCII digits; None for anything else, such
+    as "²" (a digit to Python, but no number) or thousands of digits (too long to convert)."""
+    if not isinstance(text, str) or not (text.isascii() and text.isdigit()):
+        return None
+    if len(text) > len(str(most)):
+        return None
+    number = int(text)
+    return number if number <= most else None
+
+
 def typed(text: str) -> str:
     """What a person typed, as the app keeps it: control characters other than newline and tab
     (NUL among them, which PostgreSQL refuses) and lone surrogates (which no database can encode)

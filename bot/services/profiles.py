@@ -32,7 +32,7 @@ from bot.domain.profiles import (
     TopicForm,
 )
 from bot.domain.routing import TopicInfo
-from bot.domain.text import typed
+from bot.domain.text import typed, whole_number
 from bot.services import people
 from bot.services.ports import Person, SlackPort
 from bot.services.prefs import policy_of, prefs_of
@@ -85,7 +85,7 @@ def validate_profile(form: ProfileForm) -> dict[str, str]:
     """Field errors, by form field, for `response_action: errors`; empty when it can be saved."""
     errors: dict[str, str] = {}
     capacity = form.capacity_text.strip()
-    if not (capacity.isdigit() and int(capacity) <= MAX_CAPACITY):
+    if whole_number(capacity, MAX_CAPACITY) is None:
         errors["capacity"] = f"Enter a whole number from 0 to {MAX_CAPACITY}."
     skills = split_list(form.skills_text)
     too_long = [s for s in skills if len(s) > SKILL_MAX_CHARS]

@@ -29,6 +29,7 @@ from bot.slack.blocks.state import (
     element,
     metadata_int,
     option_values,
+    parse_id,
     read_metadata,
     state_values,
     text,
@@ -213,11 +214,8 @@ def read_profile_form(view: Any) -> ProfileForm:
     """The submitted profile; anything missing or malformed reads as empty, and checking the
     form then says what is wrong."""
     values = state_values(view)
-    topic_ids = tuple(
-        int(value)
-        for value in option_values(values, ids.PROFILE_TOPICS_BLOCK, ids.PROFILE_TOPICS_INPUT)
-        if value.isdigit() and len(value) < 19
-    )
+    chosen = option_values(values, ids.PROFILE_TOPICS_BLOCK, ids.PROFILE_TOPICS_INPUT)
+    topic_ids = tuple(topic_id for topic_id in map(parse_id, chosen) if topic_id is not None)
     paused = ids.PAUSED_VALUE in option_values(
         values, ids.PROFILE_PAUSED_BLOCK, ids.PROFILE_PAUSED_INPUT
     )

@@ -4,7 +4,7 @@ not send (or sent garbage for) reads as empty, and validation then says what is 
 import json
 from typing import Any
 
-from bot.domain.text import typed
+from bot.domain.text import typed, whole_number
 from bot.slack.blocks.text import PRIVATE_METADATA
 
 # The ids are PostgreSQL INTEGER columns: a larger number can name no row, and comparing one with
@@ -89,7 +89,4 @@ def metadata_int(metadata: dict[str, Any], key: str) -> int | None:
 def parse_id(value: object) -> int | None:
     """A database id from a payload's string (a button's value); None for anything malformed or
     beyond what an id column holds, so it reads as a row that no longer exists."""
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 10:
-        number = int(value)
-        return number if 0 < number <= MAX_ID else None
-    return None
+    return whole_number(value, MAX_ID) or None
