@@ -45,6 +45,7 @@ from tests.support import (
     dms_to,
     ephemerals,
     find_message,
+    holding,
     home_of,
     last_view,
     note_for,
@@ -297,6 +298,30 @@ def test_a_button_naming_an_impossible_id_says_the_request_is_gone(
     )
     assert response.status == 200
     assert GONE in ephemerals(fake_slack, HELPER_1_ID)
+    assert the_request(session).status == RequestStatus.OPEN
+
+
+@pytest.mark.parametrize("action", [ids.REQUEST_MENU, ids.ACCEPT_OFFER])
+def test_a_menu_or_offer_button_naming_an_id_past_32_bits_says_it_is_gone(
+    action, posted, driver, fake_slack, session
+) -> None:
+    offer_by_button(driver, fake_slack, posted, HELPER_1_ID)
+    message = fake_slack.messages[(posted.posted_channel, posted.posted_ts)]
+    huge = str(2**31)
+    if action == ids.REQUEST_MENU:
+        args = {"selected": _option(f"{ids.MENU_RESOLVE}:{huge}")}
+        args |= {"message": {**message, "ts": posted.posted_ts}}
+    else:
+        ts, notice = holding(fake_slack, ASKER_ID, ids.ACCEPT_OFFER)[0]
+        args = {"value": huge, "message": {**notice, "ts": ts}}
+    channel = (
+        posted.posted_channel if action == ids.REQUEST_MENU else fake_slack.dm_channel_id(ASKER_ID)
+    )
+
+    response = driver.block_action(action, user_id=ASKER_ID, channel_id=channel, **args)
+
+    assert response.status == 200
+    assert any("no longer" in t or "can't find" in t for t in ephemerals(fake_slack, ASKER_ID))
     assert the_request(session).status == RequestStatus.OPEN
 
 
