@@ -3,12 +3,11 @@
 import re
 from datetime import UTC, datetime
 
-# Slack's limits, in characters, for the block elements the app fills (docs.slack.dev, Block Kit
-# reference): past one, Slack refuses the whole message or view.
+# Slack's limits, in characters, for the block elements the app fills with typed or stored text
+# (docs.slack.dev, Block Kit reference): past one, Slack refuses the whole message or view.
+# Buttons (75) and headers (150) carry only the app's own words.
 SECTION_TEXT = 3000  # a section's text; also any text object, as in a context block
 FIELD_TEXT = 2000  # each of a section's fields
-HEADER_TEXT = 150
-BUTTON_TEXT = 75
 OPTION_TEXT = 75
 MODAL_TITLE = 24
 INITIAL_VALUE = 3000  # a plain_text_input's initial_value
