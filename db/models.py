@@ -30,6 +30,7 @@ from bot.domain.offers import (
 )
 from bot.domain.outbox import OutboxStatus
 from bot.domain.requests import Delivery, HelpKind, RequestSize, RequestStatus
+from bot.domain.routing import MAX_TERM
 from db.types import UTCDateTime
 
 # Named constraints, so migrations can alter and drop them the same way on every database.
@@ -187,7 +188,7 @@ class RequestTerm(Base):
     request_id: Mapped[int] = mapped_column(
         ForeignKey("help_requests.id", ondelete="CASCADE"), primary_key=True
     )
-    term: Mapped[str] = mapped_column(String(40), primary_key=True)
+    term: Mapped[str] = mapped_column(String(MAX_TERM), primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))
 
     __table_args__ = (Index("ix_request_terms_term", "team_id", "term", "request_id"),)
@@ -199,7 +200,7 @@ class TermStat(Base):
     __tablename__ = "term_stats"
 
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    term: Mapped[str] = mapped_column(String(40), primary_key=True)
+    term: Mapped[str] = mapped_column(String(MAX_TERM), primary_key=True)
     requests: Mapped[int] = mapped_column(Integer)
 
 

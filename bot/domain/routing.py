@@ -90,6 +90,9 @@ _NOT_ED = frozenset({"embed", "hundred", "sacred", "naked", "wicked", "shred", "
 _VOWELS = frozenset("aeiouy")
 # Porter's exceptions: "bill", "pass", "buzz" end in a double letter of their own.
 _KEEP_DOUBLE = frozenset("lsz") | _VOWELS
+# The longest term stored (request_terms.term, term_stats.term): a longer word (a commit hash, a
+# long identifier) is cut to it, so it is still found by the same word typed again.
+MAX_TERM = 40
 # Shorter than this, a stem is mostly a different word ("us" from "used", "sp" from "sped").
 _MIN_STEM = 3
 # Topic keywords and skills repeat across calls; stemming each once keeps ranking cheap.
@@ -101,9 +104,10 @@ def terms(text: str, limit: int = 12) -> list[str]:
 
     Lowercased; split on anything but letters and digits, keeping "c++"/"c#" whole and dropping
     possessive "'s"; stopwords (function words and ask filler), pure numbers and single characters
-    go. A light stem ("deploys", "deploying", "deployed" -> "deploy"; "caches", "caching", "cache"
-    -> "cach") lets word forms meet, while short words and known names ("css", "postgres") stay as
-    they are. Terms are for comparing with other `terms` output: stemming them again is not stable.
+    go; a longer word is cut to MAX_TERM characters. A light stem ("deploys", "deploying",
+    "deployed" -> "deploy"; "caches", "caching", "cache" -> "cach") lets word forms meet, while
+    short words and known names ("css", "postgres") stay as they are. Terms are for comparing
+    with other `terms` output: stemming them again is not stable.
     """
     found: list[str] = []
     if limit <= 0:
@@ -132,7 +136,7 @@ def _term_stream(text: str) -> Iterator[str]:
         stem = _stem(token)
         if stem in _STOP_STEMS or token in STOPWORDS:
             continue
-        yield stem
+        yield stem[:MAX_TERM]
 
 
 def _stem(word: str) -> str:

@@ -86,10 +86,22 @@ def resolve_request(
         return request, ()
     # Read after the UPDATE, which on PostgreSQL waited for any acceptance in flight to commit:
     # everyone accepted before the resolution is thanked, and no one can be accepted after it.
-    accepted = [
-        h for h, status in rq.offer_tally(session, request_id) if status == OfferStatus.ACCEPTED
-    ]
-    written = {h: n.strip()[:THANKS_MAX_CHARS] for h, n in notes.items() if n and n.strip()}
+    tally = rq.offer_tally(session, request_id)
+    accepted = [h for h, status in tally if status == OfferStatus.ACCEPTED]
+    # The form has a note for each who offered, named by its block id; one for anyone else came
+    # from a crafted payload, and would send a DM wherever it says.
+    strays = set(notes).difference(h for h, _ in tally)
+    if strays:
+        log.warning(
+            "resolving request %s: dropped %d notes to people who never offered",
+            request_id,
+            len(strays),
+        )
+    written = {
+        h: n.strip()[:THANKS_MAX_CHARS]
+        for h, n in notes.items()
+        if n and n.strip() and h not in strays
+    }
     thanked = tuple(h for h in dict.fromkeys([*accepted, *written, *others]) if h != user_id)
     impact = (impact or "").strip()[:THANKS_MAX_CHARS] or None
     rq.add_thanks(

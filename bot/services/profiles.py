@@ -33,6 +33,7 @@ from bot.domain.profiles import (
     TopicForm,
 )
 from bot.domain.routing import TopicInfo
+from bot.domain.text import typed, whole_number
 from bot.services import people
 from bot.services.ports import Person, SlackPort
 from bot.services.prefs import policy_of, prefs_of
@@ -75,7 +76,7 @@ def split_list(text: str) -> list[str]:
     each kept (case-insensitively)."""
     seen: dict[str, str] = {}
     for part in _LIST_SEPARATORS.split(text):
-        item = " ".join(part.split())
+        item = " ".join(typed(part).split())
         if item and item.lower() not in seen:
             seen[item.lower()] = item
     return list(seen.values())
@@ -85,7 +86,7 @@ def validate_profile(form: ProfileForm) -> dict[str, FieldProblem]:
     """What is wrong, by form field, for `response_action: errors`; empty when it can be saved."""
     errors: dict[str, FieldProblem] = {}
     capacity = form.capacity_text.strip()
-    if not (capacity.isdigit() and int(capacity) <= MAX_CAPACITY):
+    if whole_number(capacity, MAX_CAPACITY) is None:
         errors["capacity"] = FieldProblem(Fault.OUT_OF_RANGE, limit=MAX_CAPACITY)
     skills = split_list(form.skills_text)
     too_long = [s for s in skills if len(s) > SKILL_MAX_CHARS]

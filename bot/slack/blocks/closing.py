@@ -18,14 +18,14 @@ from bot.domain.requests import RequestCard
 from bot.slack.blocks import ids
 from bot.slack.blocks.inputs import input_block, modal, radio_input, text_input
 from bot.slack.blocks.state import selected, state_values, text, timestamp, users
-from bot.slack.blocks.text import escape, slack_date, truncate
+from bot.slack.blocks.text import fit, slack_date
 
 NOTE_MAX_CHARS = 1000
 
 
 def _about(card: RequestCard) -> ContextBlock:
     return ContextBlock(
-        elements=[MarkdownTextObject(text=f"Your request: _{truncate(escape(card.what), 280)}_")]
+        elements=[MarkdownTextObject(text=f"Your request: _{fit(card.what, 280)}_")]
     )
 
 
@@ -154,7 +154,7 @@ def decline_modal(card: RequestCard, metadata: dict[str, Any]) -> dict[str, Any]
         ContextBlock(
             elements=[
                 MarkdownTextObject(
-                    text=f"The request: _{truncate(escape(card.what), 280)}_\n"
+                    text=f"The request: _{fit(card.what, 280)}_\n"
                     "Saying no is useful information. Your reason reaches the asker gathered "
                     "with others', never with your name."
                 )

@@ -30,7 +30,7 @@ from bot.domain.profiles import (
 from bot.domain.requests import Delivery, RequestStatus
 from bot.domain.routing import TopicInfo
 from bot.slack.blocks import ids
-from bot.slack.blocks.text import escape, slack_date, truncate
+from bot.slack.blocks.text import escape, fit, slack_date
 
 # Slack allows 100 blocks in a Home tab; profile and requests take about a dozen, so this many
 # topics keeps the tab well inside the limit. Beyond it the tab says how many are not shown.
@@ -146,19 +146,15 @@ def _profile_blocks(profile: ProfileSummary) -> list[Any]:
             HeaderBlock(text="Your profile"),
             SectionBlock(text=MarkdownTextObject(text=text), accessory=edit),
         ]
-    topics = ", ".join(escape(t.name) for t in profile.topics) or "_none chosen_"
-    skills = ", ".join(escape(s) for s in profile.skills) or "_none listed_"
+    topics = fit(", ".join(t.name for t in profile.topics), _LIST_CHARS) or "_none chosen_"
+    skills = fit(", ".join(profile.skills), _LIST_CHARS) or "_none listed_"
     asks = "ask" if profile.weekly_capacity == 1 else "asks"
     availability = (
         ":double_vertical_bar: *Paused*: you won't be suggested until you turn this off."
         if profile.paused
         else f":white_check_mark: Up to *{profile.weekly_capacity}* {asks} a week."
     )
-    text = (
-        f"*Topics:* {truncate(topics, _LIST_CHARS)}\n"
-        f"*Skills:* {truncate(skills, _LIST_CHARS)}\n"
-        f"{availability}"
-    )
+    text = f"*Topics:* {topics}\n*Skills:* {skills}\n{availability}"
     return [
         HeaderBlock(text="Your profile"),
         SectionBlock(text=MarkdownTextObject(text=text), accessory=edit),
@@ -214,13 +210,13 @@ def _request_blocks(recent: tuple[RecentRequest, ...]) -> list[Any]:
         )
         return blocks
     for request in recent:
-        what = truncate(" ".join(request.what.split()), 200)
+        what = fit(" ".join(request.what.split()), 200)
         blocks.append(
             ContextBlock(
                 elements=[
                     MarkdownTextObject(
                         text=f"*{status_label(request)}* · {slack_date(request.created_at)} · "
-                        f"#{request.id}\n{escape(what)}"
+                        f"#{request.id}\n{what}"
                     )
                 ]
             )
@@ -240,8 +236,8 @@ def _offer_blocks(offers: tuple[RecentOffer, ...]) -> list[Any]:
         label = _OFFER_LABELS[offer.offer]
         if offer.offer == OfferStatus.ACCEPTED and offer.request == RequestStatus.RESOLVED:
             label = "Helped: resolved"
-        what = truncate(" ".join(offer.what.split()), 200)
-        text = f"*{label}* · {slack_date(offer.created_at)} · #{offer.request_id}\n{escape(what)}"
+        what = fit(" ".join(offer.what.split()), 200)
+        text = f"*{label}* · {slack_date(offer.created_at)} · #{offer.request_id}\n{what}"
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=text)]))
     return blocks
 
@@ -258,10 +254,8 @@ def _topic_blocks(topics: tuple[TopicInfo, ...]) -> list[Any]:
         SectionBlock(text=MarkdownTextObject(text=intro), accessory=add),
     ]
     for topic in topics[:MAX_TOPICS_SHOWN]:
-        keywords = escape(", ".join(topic.keywords)) if topic.keywords else "_no keywords_"
-        text = (
-            f"*{escape(topic.name)}* → <#{topic.channel_id}>\n{truncate(keywords, _KEYWORD_CHARS)}"
-        )
+        keywords = fit(", ".join(topic.keywords), _KEYWORD_CHARS) or "_no keywords_"
+        text = f"*{escape(topic.name)}* → <#{topic.channel_id}>\n{keywords}"
         menu = OverflowMenuElement(
             action_id=ids.TOPIC_MENU,
             options=[

@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.domain.problems import Fault, FieldProblem
+from bot.slack.blocks.text import INITIAL_VALUE, MODAL_TITLE, truncate
 
 # A form's wording of what can be wrong with its fields, by field and fault: a template that
 # may name the problem's `limit`, `given` and `item`.
@@ -35,7 +36,7 @@ def modal(
     return View(
         type="modal",
         callback_id=callback_id,
-        title=PlainTextObject(text=title),
+        title=PlainTextObject(text=truncate(title, MODAL_TITLE)),
         submit=PlainTextObject(text=submit),
         close=PlainTextObject(text="Cancel"),
         private_metadata=(
@@ -58,12 +59,14 @@ def text_input(
     initial: str | None = None,
     placeholder: str | None = None,
 ) -> InputBlock:
-    """A plain-text input; an empty `initial` leaves the field empty."""
+    """A plain-text input; an empty `initial` leaves the field empty, and a longer one than the
+    field takes is shown cut, saying so."""
+    longest = min(max_length or INITIAL_VALUE, INITIAL_VALUE)
     field = PlainTextInputElement(
         action_id=action_id,
         multiline=multiline or None,
         max_length=max_length,
-        initial_value=initial or None,
+        initial_value=truncate(initial, longest) if initial else None,
         placeholder=placeholder,
     )
     return input_block(block_id, label, field, hint=hint, optional=optional)

@@ -14,10 +14,9 @@ from slack_sdk.models.blocks import (
 
 from bot.domain.requests import Outcome, RequestCard, RequestStatus
 from bot.slack.blocks import ids
-from bot.slack.blocks.text import chunks, escape, slack_date, truncate
+from bot.slack.blocks.text import FIELD_TEXT, SECTION_TEXT, chunks, escape, fit, slack_date
 
-# Slack's limit for a section's text; longer requests continue in the next section.
-_SECTION_LIMIT = 3000
+_WHY = "*Why it matters*\n"
 
 
 def _asker(card: RequestCard) -> str:
@@ -30,7 +29,6 @@ def request_message(
     """The request where it was posted: who asks (unless anonymous), what, why, what would help,
     size and needed-by, and where it stands: offers so far, in progress with whom. A closed
     request (resolved, withdrawn, expired) shrinks to a line saying so."""
-    what = escape(card.what)
     if card.status != RequestStatus.OPEN:
         return _closed_message(card)
 
@@ -68,7 +66,7 @@ def request_message(
         context += f" · started from <{card.source_permalink}|this message>"
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=context)]))
     asking = "is asking you privately" if card.recipient_id else "is asking for help"
-    text = f"{_asker(card)} {asking}: {truncate(what, 200)}"
+    text = f"{_asker(card)} {asking}: {fit(card.what, 200)}"
     return text, [block.to_dict() for block in blocks]
 
 
@@ -96,17 +94,17 @@ def _standing(card: RequestCard, offer_emoji: str) -> str:
 
 
 def _closed_message(card: RequestCard) -> tuple[str, list[dict[str, Any]]]:
-    what = truncate(escape(card.what), 300)
+    what = fit(card.what, 300)
     if card.status == RequestStatus.RESOLVED:
         thanks = f", with help from {mentions(card.helpers)}" if card.helpers else ""
         heading = f":white_check_mark: *Resolved{thanks}.* Thank you to everyone who offered."
-        text = f"Resolved: {truncate(escape(card.what), 200)}"
+        text = f"Resolved: {fit(card.what, 200)}"
     elif card.status == RequestStatus.EXPIRED:
         heading = f"_{_asker(card)}'s request has closed: its needed-by date passed._"
-        text = f"Closed: {truncate(escape(card.what), 200)}"
+        text = f"Closed: {fit(card.what, 200)}"
     else:
         heading = f"_{_asker(card)} withdrew this request: no help needed any more._"
-        text = f"Withdrawn: {truncate(escape(card.what), 200)}"
+        text = f"Withdrawn: {fit(card.what, 200)}"
     blocks: list[Any] = [
         SectionBlock(text=MarkdownTextObject(text=heading)),
         ContextBlock(elements=[MarkdownTextObject(text=what)]),
@@ -122,13 +120,14 @@ def _closed_message(card: RequestCard) -> tuple[str, list[dict[str, Any]]]:
 
 def _request_body(card: RequestCard) -> list[Any]:
     """What, and the facts a helper weighs: why, what would help, size, needed-by."""
-    what = escape(card.what)
+    # A long request continues in the next section rather than being cut.
     blocks: list[Any] = [
-        SectionBlock(text=MarkdownTextObject(text=p)) for p in chunks(what, _SECTION_LIMIT)
+        SectionBlock(text=MarkdownTextObject(text=p))
+        for p in chunks(escape(card.what), SECTION_TEXT)
     ]
     fields = []
     if card.why:
-        fields.append(MarkdownTextObject(text=f"*Why it matters*\n{escape(card.why)}"))
+        fields.append(MarkdownTextObject(text=_WHY + fit(card.why, FIELD_TEXT - len(_WHY))))
     fields.append(MarkdownTextObject(text=f"*What would help*\n{card.kind.label}"))
     fields.append(MarkdownTextObject(text=f"*Size*\n{card.size.label}"))
     needed_by = slack_date(card.needed_by) if card.needed_by else "No deadline"
@@ -144,7 +143,7 @@ def direct_ask_message(
     heading = f"*{_asker(card)} is asking you directly for help*"
     blocks: list[Any] = [SectionBlock(text=MarkdownTextObject(text=heading)), *_request_body(card)]
     if reasons:
-        why_you = " · ".join(escape(r) for r in reasons)
+        why_you = fit(" · ".join(reasons), SECTION_TEXT - len("Why you: "))
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"Why you: {why_you}")]))
     blocks.append(
         ActionsBlock(
@@ -156,7 +155,7 @@ def direct_ask_message(
             ]
         )
     )
-    text = f"{_asker(card)} is asking you directly for help: {truncate(escape(card.what), 200)}"
+    text = f"{_asker(card)} is asking you directly for help: {fit(card.what, 200)}"
     return text, [block.to_dict() for block in blocks]
 
 
@@ -165,7 +164,7 @@ def passed_notice(card: RequestCard) -> tuple[str, list[dict[str, Any]]]:
     text = "No problem, thanks for saying so. Saying no is useful information too."
     blocks = [
         SectionBlock(text=MarkdownTextObject(text=text)),
-        ContextBlock(elements=[MarkdownTextObject(text=truncate(escape(card.what), 300))]),
+        ContextBlock(elements=[MarkdownTextObject(text=fit(card.what, 300))]),
     ]
     return text, [block.to_dict() for block in blocks]
 
@@ -233,7 +232,7 @@ def post_failed_notice(
     advice = _POST_ERROR_ADVICE.get(error_code, _DEFAULT_ADVICE).format(
         where=where, code=error_code
     )
-    summary = truncate(escape(card.what), 300)
+    summary = fit(card.what, 300)
     text = f"I couldn't send your request to {where}. {advice}"
     buttons = [
         ButtonElement(

@@ -15,13 +15,13 @@ from bot.domain.feedback import DeclineFeedback, FeedbackAction
 from bot.domain.offers import OfferStatus, OfferView
 from bot.domain.requests import RequestCard
 from bot.slack.blocks import ids
-from bot.slack.blocks.text import escape, slack_date, truncate
+from bot.slack.blocks.text import SECTION_TEXT, escape, fit, slack_date
 
 Blocks = list[dict[str, Any]]
 
 
 def _about(card: RequestCard, limit: int = 120) -> str:
-    return f"“{truncate(escape(card.what), limit)}”"
+    return f"“{fit(card.what, limit)}”"
 
 
 def _asker(card: RequestCard) -> str:
@@ -34,6 +34,12 @@ def _context(text: str) -> ContextBlock:
 
 def _section(text: str) -> SectionBlock:
     return SectionBlock(text=MarkdownTextObject(text=text))
+
+
+def _quote(heading: str, typed: str) -> SectionBlock:
+    """`typed` as a quote under `heading`, cut to fit one section."""
+    start = f"{heading}> "
+    return _section(start + fit(typed, SECTION_TEXT - len(start), newline="\n> "))
 
 
 def _render(text: str, blocks: list[Any]) -> tuple[str, Blocks]:
@@ -100,9 +106,9 @@ def introduction(card: RequestCard, helper_id: str) -> tuple[str, Blocks]:
         f":wave: <@{card.asker_id}>, meet <@{helper_id}>, who offered to help with your request. "
         f"<@{helper_id}>, thank you!"
     )
-    lines = [f"*What*\n{truncate(escape(card.what), 1500)}"]
+    lines = [f"*What*\n{fit(card.what, 1500)}"]
     if card.why:
-        lines.append(f"*Why it matters*\n{truncate(escape(card.why), 800)}")
+        lines.append(f"*Why it matters*\n{fit(card.why, 800)}")
     needed = slack_date(card.needed_by) if card.needed_by else "No deadline"
     lines.append(f"*What would help* {card.kind.label} · *Size* {card.size.label}")
     lines.append(f"*Needed by* {needed}")
@@ -123,11 +129,9 @@ def thanks_message(card: RequestCard, note: str | None, impact: str | None) -> t
     text = f":pray: {who} marked {_about(card)} resolved, and says thank you."
     blocks: list[Any] = [_section(text)]
     if note:
-        blocks.append(_section(f"> {escape(note)}".replace("\n", "\n> ")))
+        blocks.append(_quote("", note))
     if impact:
-        blocks.append(
-            _section(f"*What your help made possible*\n> {escape(impact)}".replace("\n", "\n> "))
-        )
+        blocks.append(_quote("*What your help made possible*\n", impact))
     blocks.append(_context("Thanks like this show up in your weekly digest and App Home."))
     return _render(text, blocks)
 

@@ -38,18 +38,18 @@ from bot.slack.blocks.state import (
     element,
     metadata_int,
     option_values,
+    parse_id,
     read_metadata,
     state_values,
     text,
 )
-from bot.slack.blocks.text import escape, truncate
+from bot.slack.blocks.text import OPTION_TEXT, escape, truncate
 
 NOT_ADMIN = "Only workspace admins can change topics."
 TOPIC_GONE = "That topic no longer exists; someone may have deleted it."
 
-# Slack's limits: options in one select, characters in an option's label.
+# Slack's limit on options in one select.
 _MAX_OPTIONS = 100
-_OPTION_LABEL = 75
 # Room for every skill at its longest, with ", " between them.
 _SKILLS_MAX_LENGTH = MAX_SKILLS * (SKILL_MAX_CHARS + 2)
 _KEYWORDS_MAX_LENGTH = 2000
@@ -130,7 +130,7 @@ def profile_modal(profile: ProfileSummary, topics: list[TopicInfo]) -> dict[str,
 
 
 def _topic_option(topic: TopicInfo) -> Option:
-    return Option(value=str(topic.id), label=truncate(topic.name, _OPTION_LABEL))
+    return Option(value=str(topic.id), label=truncate(topic.name, OPTION_TEXT))
 
 
 _PAUSED = Option(
@@ -223,11 +223,8 @@ def read_profile_form(view: Any) -> ProfileForm:
     """The submitted profile; anything missing or malformed reads as empty, and checking the
     form then says what is wrong."""
     values = state_values(view)
-    topic_ids = tuple(
-        int(value)
-        for value in option_values(values, ids.PROFILE_TOPICS_BLOCK, ids.PROFILE_TOPICS_INPUT)
-        if value.isdigit() and len(value) < 19
-    )
+    chosen = option_values(values, ids.PROFILE_TOPICS_BLOCK, ids.PROFILE_TOPICS_INPUT)
+    topic_ids = tuple(topic_id for topic_id in map(parse_id, chosen) if topic_id is not None)
     paused = ids.PAUSED_VALUE in option_values(
         values, ids.PROFILE_PAUSED_BLOCK, ids.PROFILE_PAUSED_INPUT
     )

@@ -16,6 +16,7 @@ from bot.domain.prefs import (
     nudge_kinds,
 )
 from bot.domain.problems import Fault, FieldProblem
+from bot.domain.text import whole_number
 from bot.domain.worktime import WorkingWeek, working_week
 from bot.slack.blocks import ids
 from bot.slack.blocks.home import NUDGE_LABELS, WEEKDAYS
@@ -118,7 +119,9 @@ def settings_modal(policy: WorkspacePolicy) -> dict[str, Any]:
 
 
 def _int(value: str | None) -> int:
-    return int(value) if value is not None and value.lstrip("-").isdigit() else -1
+    """A chosen option's number; -1, out of every range, for anything else."""
+    number = whole_number(value, 10**6)
+    return -1 if number is None else number
 
 
 def read_settings_form(view: Any) -> tuple[WorkspacePolicy, dict[str, FieldProblem]]:

@@ -4,6 +4,13 @@ not send (or sent garbage for) reads as empty, and validation then says what is 
 import json
 from typing import Any
 
+from bot.domain.text import typed, whole_number
+from bot.slack.blocks.text import PRIVATE_METADATA
+
+# The ids are PostgreSQL INTEGER columns: a larger number can name no row, and comparing one with
+# them is an error there rather than no match.
+MAX_ID = 2**31 - 1
+
 
 def state_values(view: Any) -> dict[str, Any]:
     state = view.get("state") if isinstance(view, dict) else None
@@ -18,8 +25,9 @@ def element(values: dict[str, Any], block_id: str, action_id: str) -> dict[str, 
 
 
 def text(values: dict[str, Any], block_id: str, action_id: str) -> str:
+    """A text input's value as the app keeps typed text (see bot.domain.text.typed)."""
     value = element(values, block_id, action_id).get("value")
-    return value if isinstance(value, str) else ""
+    return typed(value) if isinstance(value, str) else ""
 
 
 def selected(values: dict[str, Any], block_id: str, action_id: str) -> str | None:
@@ -53,14 +61,32 @@ def users(values: dict[str, Any], block_id: str, action_id: str) -> list[str]:
 
 def read_metadata(view: Any) -> dict[str, Any]:
     """The view's private_metadata as a dict; anything malformed reads as empty."""
+    return parsed_metadata(view) or {}
+
+
+def parsed_metadata(view: Any) -> dict[str, Any] | None:
+    """The view's private_metadata as a dict, empty when it has none, and None when it is not
+    what the app writes: not JSON, not an object, or longer than Slack keeps."""
     raw = view.get("private_metadata") if isinstance(view, dict) else None
-    try:
-        metadata = json.loads(raw) if isinstance(raw, str) and raw else {}
-    except ValueError:
+    if not isinstance(raw, str) or not raw:
         return {}
-    return metadata if isinstance(metadata, dict) else {}
+    if len(raw) > PRIVATE_METADATA:
+        return None
+    try:
+        metadata = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+    return metadata if isinstance(metadata, dict) else None
 
 
 def metadata_int(metadata: dict[str, Any], key: str) -> int | None:
+    """A database id in the metadata; None for anything else, as for parse_id."""
     value = metadata.get(key)
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    usable = isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+    return value if usable else None
+
+
+def parse_id(value: object) -> int | None:
+    """A database id from a payload's string (a button's value); None for anything malformed or
+    beyond what an id column holds, so it reads as a row that no longer exists."""
+    return whole_number(value, MAX_ID) or None

@@ -3,10 +3,51 @@
 import re
 from datetime import UTC, datetime
 
+# Slack's limits, in characters, for the block elements the app fills with typed or stored text
+# (docs.slack.dev, Block Kit reference): past one, Slack refuses the whole message or view.
+# Buttons (75) and headers (150) carry only the app's own words.
+SECTION_TEXT = 3000  # a section's text; also any text object, as in a context block
+FIELD_TEXT = 2000  # each of a section's fields
+OPTION_TEXT = 75
+MODAL_TITLE = 24
+INITIAL_VALUE = 3000  # a plain_text_input's initial_value
+PRIVATE_METADATA = 3000
+# How a cut shows: an ellipsis alone reads like the person's own.
+CUT = "… (cut)"
+
+_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
 
 def escape(text: str) -> str:
     """Escape user text for mrkdwn, so typed `<!channel>` or `<@U…>` stays literal text."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def fit(text: str, limit: int, *, newline: str = "\n") -> str:
+    """Typed `text` escaped for mrkdwn (each newline written as `newline`, e.g. to continue a
+    quote) in at most `limit` characters after escaping; a longer one is cut between characters,
+    never inside an escape, and ends with CUT."""
+    return _fitted([_ESCAPES.get(char, newline if char == "\n" else char) for char in text], limit)
+
+
+def truncate(text: str, limit: int) -> str:
+    """Plain text (a plain_text object: a button, an option, a title) in at most `limit`
+    characters, ending with a cue when cut."""
+    return _fitted(list(text), limit)
+
+
+def _fitted(pieces: list[str], limit: int) -> str:
+    if sum(map(len, pieces)) <= limit:
+        return "".join(pieces)
+    # A tight limit (a button, a label) has no room for the words.
+    cue = CUT if limit >= 4 * len(CUT) else "…"
+    budget, kept = limit - len(cue), []
+    for piece in pieces:
+        budget -= len(piece)
+        if budget < 0:
+            break
+        kept.append(piece)
+    return "".join(kept).rstrip() + cue
 
 
 def slack_date(moment: datetime, token: str = "{date_short_pretty} at {time}") -> str:
@@ -23,16 +64,14 @@ def chunks(text: str, limit: int) -> list[str]:
         if cut < limit // 2:
             cut = text.rfind(" ", 0, limit)
         if cut < limit // 2:
-            cut = limit
+            # Mid-word, but never inside an escape such as "&amp;".
+            entity = text.rfind("&", limit - 4, limit)
+            cut = entity if entity > 0 and ";" not in text[entity:limit] else limit
         pieces.append(text[:cut])
         text = text[cut:].lstrip("\n ") if cut < len(text) else ""
     if text or not pieces:
         pieces.append(text)
     return pieces
-
-
-def truncate(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 _LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")

@@ -1,6 +1,8 @@
 """The opening steps every action and form listener shares: who acted, in which workspace, where,
 on which request, and the private replies only that person sees."""
 
+import hashlib
+import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 from logging import Logger
@@ -14,7 +16,7 @@ from bot.domain.requests import Outcome
 from bot.services.ports import MessageRef
 from bot.slack.blocks.messages import refusal_text
 from bot.slack.blocks.replies import answer_blocks
-from bot.slack.blocks.state import metadata_int, read_metadata
+from bot.slack.blocks.state import metadata_int, parse_id, parsed_metadata
 from bot.slack.deps import Deps, deps_of
 
 T = TypeVar("T")
@@ -46,24 +48,33 @@ class Acted:
     def of(cls, body: dict[str, Any], context: BoltContext) -> "Acted":
         action = (body.get("actions") or [{}])[0]
         view = body.get("view") if body.get("type", "").startswith("view_") else None
-        metadata = read_metadata(view)
+        deps = deps_of(context)
+        # A command's payload names the person at its top level.
+        user_id = str((body.get("user") or {}).get("id") or body.get("user_id", ""))
+        handled = str(action.get("action_id") or (view or {}).get("callback_id", ""))
+        metadata = parsed_metadata(view)
+        if metadata is None:
+            # Not what the app wrote: the form reads as naming nothing, so no request is found.
+            context.logger.warning("%s from %s with unreadable private_metadata", handled, user_id)
+            metadata = {}
         value = action.get("value") or (action.get("selected_option") or {}).get("value")
         container = body.get("container") or {}
         channel_id = container.get("channel_id") or (body.get("channel") or {}).get("id")
         message_ts = container.get("message_ts")
         message = MessageRef(channel_id, message_ts) if channel_id and message_ts else None
+        if message is None and metadata:
+            message = _origin(metadata, _origin_key(deps), user_id, handled, context.logger)
         return cls(
-            deps=deps_of(context),
+            deps=deps,
             client=context.client,
             logger=context.logger,
-            # A command's payload names the person at its top level.
-            user_id=str((body.get("user") or {}).get("id") or body.get("user_id", "")),
+            user_id=user_id,
             team_id=team_of(body),
             trigger_id=str(body.get("trigger_id", "")),
-            handled=str(action.get("action_id") or (view or {}).get("callback_id", "")),
+            handled=handled,
             value=str(value or ""),
             channel_id=channel_id,
-            message=message or _origin(metadata),
+            message=message,
             metadata=metadata,
         )
 
@@ -84,6 +95,16 @@ class Acted:
         if self.metadata:
             return metadata_int(self.metadata, "request_id")
         return self.value_id
+
+    def form_metadata(self, request_id: int, origin: MessageRef | None) -> dict[str, Any]:
+        """A form's private_metadata: the request, and the message `origin` that the form answers
+        in place once submitted, sealed for this person so a crafted payload cannot aim that
+        answer at another conversation."""
+        metadata: dict[str, Any] = {"request_id": request_id}
+        if origin is not None:
+            seal = _seal(_origin_key(self.deps), self.user_id, origin.channel, origin.ts)
+            metadata.update(channel=origin.channel, ts=origin.ts, seal=seal)
+        return metadata
 
     def on_request(self, use_case: Callable[..., T], **args: Any) -> T | None:
         """Run a use case on the request acted on, in a session of its own:
@@ -172,13 +193,6 @@ class Acted:
         return None
 
 
-def parse_id(value: object) -> int | None:
-    """A database id from a payload's string; None for anything malformed."""
-    if isinstance(value, str) and value.isdigit() and len(value) < 19:
-        return int(value)
-    return None
-
-
 def team_of(body: dict[str, Any]) -> str:
     """The workspace a request came from, whichever of Slack's shapes it has."""
     team = body.get("team")
@@ -191,7 +205,25 @@ def team_of(body: dict[str, Any]) -> str:
     return str(found or "")
 
 
-def _origin(metadata: dict[str, Any]) -> MessageRef | None:
-    """The message a form was opened from, when the form should answer it in place."""
-    channel, ts = metadata.get("channel"), metadata.get("ts")
-    return MessageRef(channel, ts) if isinstance(channel, str) and isinstance(ts, str) else None
+def _origin(
+    metadata: dict[str, Any], key: bytes, user_id: str, handled: str, logger: Logger
+) -> MessageRef | None:
+    """The message a form was opened from, when the form should answer it in place: only with
+    the seal form_metadata gave it for this person."""
+    channel, ts, seal = metadata.get("channel"), metadata.get("ts"), metadata.get("seal")
+    if not (isinstance(channel, str) and isinstance(ts, str)):
+        return None
+    if isinstance(seal, str) and hmac.compare_digest(seal, _seal(key, user_id, channel, ts)):
+        return MessageRef(channel, ts)
+    logger.warning("%s from %s names a message it was not opened from", handled, user_id)
+    return None
+
+
+def _origin_key(deps: Deps) -> bytes:
+    # Socket Mode runs without a signing secret; the bot token is as secret.
+    secret = deps.settings.signing_secret or deps.settings.bot_token
+    return hmac.new(secret.encode(), b"reciprocity form origin", hashlib.sha256).digest()
+
+
+def _seal(key: bytes, user_id: str, channel: str, ts: str) -> str:
+    return hmac.new(key, f"{user_id}\n{channel}\n{ts}".encode(), hashlib.sha256).hexdigest()

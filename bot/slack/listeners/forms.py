@@ -1,8 +1,6 @@
 """Opening the asker's forms on a request (edit, resolve, extend), from whichever button or menu
 led there. Each checks the person may use it first, and explains privately when they may not."""
 
-from typing import Any
-
 from bot.services.asks import editable_draft
 from bot.services.closing import extension_form, resolution_form
 from bot.services.ports import MessageRef
@@ -24,7 +22,7 @@ def open_resolve_form(act: Acted, request_id: int, origin: MessageRef | None = N
     with act.deps.sessions() as session:
         refused, form = resolution_form(session, request_id=request_id, user_id=act.user_id)
     if refused is None and form is not None:
-        metadata = _metadata(request_id, origin)
+        metadata = act.form_metadata(request_id, origin)
         act.open(resolve_modal(form.card, form.helpers, form.accepted, metadata))
     else:
         act.refuse(refused or "")
@@ -36,15 +34,6 @@ def open_extend_form(act: Acted, request_id: int, origin: MessageRef | None = No
             session, request_id=request_id, user_id=act.user_id, clock=act.deps.clock
         )
     if refused is None and card is not None:
-        act.open(extend_modal(card, suggested, _metadata(request_id, origin)))
+        act.open(extend_modal(card, suggested, act.form_metadata(request_id, origin)))
     else:
         act.refuse(refused or "")
-
-
-def _metadata(request_id: int, origin: MessageRef | None) -> dict[str, Any]:
-    """The request, and the DM the form was opened from when that DM should be answered in
-    place once the form is submitted (a follow-up's buttons)."""
-    metadata: dict[str, Any] = {"request_id": request_id}
-    if origin is not None:
-        metadata.update(channel=origin.channel, ts=origin.ts)
-    return metadata

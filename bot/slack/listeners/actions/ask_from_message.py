@@ -5,6 +5,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 
 from bot.domain.requests import RequestDraft
+from bot.domain.text import typed
 from bot.services.ports import PostedMessage, SlackError
 from bot.slack.blocks.ask_modal import ask_modal
 from bot.slack.blocks.text import plain_from_mrkdwn
@@ -16,7 +17,7 @@ def ask_from_message(ack: Ack, shortcut: dict[str, Any], context: BoltContext) -
     act = Acted.of(shortcut, context)
     message = shortcut.get("message") or {}
     text = message.get("text")
-    what = plain_from_mrkdwn(text).strip() if isinstance(text, str) else ""
+    what = typed(plain_from_mrkdwn(text)).strip() if isinstance(text, str) else ""
     permalink = None
     ts = message.get("ts") or shortcut.get("message_ts")
     if act.channel_id and ts:

@@ -61,10 +61,7 @@ def open_decline_form(ack: Ack, body: dict[str, Any], context: BoltContext) -> N
     if refused is not None or card is None:
         _reply(act, refused or Answer.NOT_FOUND)
         return
-    metadata: dict[str, Any] = {"request_id": card.id}
-    if act.message is not None:
-        metadata.update(channel=act.message.channel, ts=act.message.ts)
-    act.open(decline_modal(card, metadata))
+    act.open(decline_modal(card, act.form_metadata(card.id, act.message)))
 
 
 def _reply(act: Acted, result: Answer) -> None:

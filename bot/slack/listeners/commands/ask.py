@@ -7,6 +7,7 @@ from slack_bolt import Ack, BoltContext, Respond
 
 from bot.domain.deadlines import parse_deadline
 from bot.domain.requests import RequestDraft
+from bot.domain.text import typed
 from bot.services.people import local_now
 from bot.slack.blocks import ids
 from bot.slack.blocks.ask_modal import ask_modal
@@ -21,7 +22,7 @@ def open_ask_modal(
     ack()
     act = Acted.of(command, context)
     text = command.get("text")
-    text = text.strip() if isinstance(text, str) else ""
+    text = typed(text).strip() if isinstance(text, str) else ""
     if text.lower() in (ids.PROFILE_SUBCOMMAND, ids.TOPICS_SUBCOMMAND):
         opener = open_profile_modal if text.lower() == ids.PROFILE_SUBCOMMAND else open_topic_modal
         problem = opener(act)
