@@ -18,7 +18,11 @@ _DETAIL_HIDDEN = "DETAIL: (hidden)"
 
 
 def escape_controls(text: str) -> str:
-    return _CONTROL.sub(lambda match: _NAMED.get(match[0]) or f"\\x{ord(match[0]):02x}", text)
+    return _CONTROL.sub(lambda match: _NAMED.get(match[0]) or _code(ord(match[0])), text)
+
+
+def _code(point: int) -> str:
+    return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}"
 
 
 class SafeLogRecords(logging.Filter):

@@ -262,6 +262,7 @@ def accept_offer(
             request.asker_id,
             f"I couldn't start a conversation with <@{offer.helper_id}> ({error.code}). "
             "Send them a message directly: they know you accepted.",
+            named=who(request),
         )
         _tell(
             slack,
@@ -469,8 +470,10 @@ def tell_declines(session: Session, slack: SlackPort, request_id: int) -> None:
         session.commit()
 
 
-def _tell(slack: SlackPort, user_id: str, text: str) -> None:
+def _tell(slack: SlackPort, user_id: str, text: str, *, named: str | None = None) -> None:
+    """`named`: how the log may name the person, when it must not be their id (an anonymous
+    asker)."""
     try:
         slack.notify(user_id, text)
     except SlackError as error:
-        log.warning("could not tell %s: %s", user_id, error.code)
+        log.warning("could not tell %s: %s", named or user_id, error.code)
