@@ -80,13 +80,12 @@ def main() -> int:
         try:
             server = bind(app, "0.0.0.0", settings.port, settings.signing_secret)
         except OSError as error:
-            if error.errno != errno.EADDRINUSE:
-                raise
-            print(
-                f"reciprocity: port {settings.port} is in use; set PORT to a free port, or stop "
-                "what is listening there (another copy of the app?).",
-                file=sys.stderr,
-            )
+            if error.errno == errno.EADDRINUSE:
+                why = f"port {settings.port} is in use; set PORT to a free port, or stop what is "
+                why += "listening there (another copy of the app?)."
+            else:
+                why = f"could not listen on port {settings.port} ({error.strerror}); set PORT."
+            print(f"reciprocity: {why}", file=sys.stderr)
             return 2
 
     scheduler = build_scheduler(deps)
