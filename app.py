@@ -1,5 +1,6 @@
 """Reciprocity's composition root: settings, database, Slack app, scheduler, then serve."""
 
+import errno
 import gc
 import logging
 import signal
@@ -9,15 +10,16 @@ import threading
 from apscheduler.schedulers.background import BackgroundScheduler
 from dotenv import load_dotenv
 from slack_bolt.error import BoltError
-from slack_sdk.errors import SlackClientError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import SettingsError, load_settings
+from bot.logs import configure_logging
 from bot.scheduler import build_scheduler
 from bot.slack.app import build_app, build_deps
 from bot.slack.client import build_web_client
-from bot.slack.http import serve
+from bot.slack.http import bind, serve
 from db.engine import create_db_engine, create_session_factory
 from db.migrate import upgrade
 
@@ -29,9 +31,7 @@ def main() -> int:
     except SettingsError as error:
         print(f"reciprocity: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.log_level)
 
     engine = create_db_engine(settings.database_url, pool_pre_ping=True)
     try:
@@ -50,6 +50,16 @@ def main() -> int:
     try:
         app = build_app(deps, client)
     except BoltError as error:
+        # Bolt raises BoltError for any failed auth.test; only an answered one judges the token.
+        failed = error.__context__
+        if isinstance(failed, SlackApiError) and failed.response.status_code != 200:
+            print(
+                f"reciprocity: Slack answered auth.test at SLACK_API_URL ({settings.api_url}) "
+                f"with HTTP {failed.response.status_code}, so the token could not be checked; "
+                "Slack may be having trouble (https://slack-status.com): start again shortly.",
+                file=sys.stderr,
+            )
+            return 2
         print(
             f"reciprocity: Slack refused SLACK_BOT_TOKEN ({error}); reinstall the app and copy "
             "the Bot User OAuth Token from OAuth & Permissions at https://api.slack.com/apps.",
@@ -63,6 +73,21 @@ def main() -> int:
         )
         return 2
 
+    server = None
+    if settings.app_token is None and settings.scheduler != "only":
+        # Bound before the scheduler starts: a second copy started by mistake stops here instead
+        # of running the jobs beside the first.
+        try:
+            server = bind(app, "0.0.0.0", settings.port, settings.signing_secret)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                why = f"port {settings.port} is in use; set PORT to a free port, or stop what is "
+                why += "listening there (another copy of the app?)."
+            else:
+                why = f"could not listen on port {settings.port} ({error.strerror}); set PORT."
+            print(f"reciprocity: {why}", file=sys.stderr)
+            return 2
+
     scheduler = build_scheduler(deps)
     # Everything built so far lives as long as the process: move it out of the collector's
     # reach, so a full collection during a request no longer walks SQLAlchemy's and Bolt's
@@ -74,12 +99,12 @@ def main() -> int:
     if settings.scheduler == "embedded":
         scheduler.start()
     try:
-        if settings.app_token is not None:
+        if server is not None:
+            serve(server)
+        else:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
             SocketModeHandler(app, settings.app_token).start()
-        else:
-            serve(app, "0.0.0.0", settings.port)
     finally:
         if scheduler.running:
             scheduler.shutdown(wait=False)

@@ -145,18 +145,21 @@ def _api_url(name: str, text: str) -> str:
     return text if text.endswith("/") else text + "/"
 
 
+# The drivers Reciprocity is built and tested with: pysqlite (sqlite:/// is its short form) and
+# psycopg 3; any other (postgresql:// alone means psycopg2, +asyncpg is async) would fail later.
+_DATABASE_DRIVERS = ("sqlite", "sqlite+pysqlite", "postgresql+psycopg")
+_DATABASE_FORMS = "sqlite:///reciprocity.db or postgresql+psycopg://user:password@host:5432/dbname"
+
+
 def _database_url(name: str, text: str) -> str:
     try:
         url = make_url(text)
     except ArgumentError:
+        raise SettingsError(f"{name} is not a database URL: use {_DATABASE_FORMS}.") from None
+    if url.drivername not in _DATABASE_DRIVERS:
         raise SettingsError(
-            f"{name} is not a database URL: use sqlite:///reciprocity.db or "
-            "postgresql+psycopg://user:password@host:5432/dbname."
-        ) from None
-    if url.get_backend_name() not in ("sqlite", "postgresql"):
-        raise SettingsError(
-            f"{name} names {url.get_backend_name()!r}; Reciprocity supports sqlite and "
-            "postgresql (postgresql+psycopg://user:password@host:5432/dbname)."
+            f"{name} names {url.drivername!r}, which Reciprocity does not support: use "
+            f"{_DATABASE_FORMS}."
         )
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         parent = Path(url.database).expanduser().resolve().parent

@@ -13,7 +13,9 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
         # A file has no server connection to go stale: a ping per checkout is pure cost on the
         # submission's path (two checkouts each).
         kwargs.pop("pool_pre_ping", None)
-    engine = create_engine(url, **kwargs)
+    # SQLAlchemy writes a failed statement's bound values into its exception's message, and that
+    # message reaches the logs: for an anonymous ask they include the asker's id.
+    engine = create_engine(url, hide_parameters=True, **kwargs)
     if sqlite:
         _configure_sqlite(engine)
     return engine

@@ -82,6 +82,8 @@ def test_socket_mode_needs_no_signing_secret() -> None:
         ({"SLACK_API_URL": "slack.com/api"}, ["SLACK_API_URL"]),
         ({"DATABASE_URL": "not a url"}, ["DATABASE_URL"]),
         ({"DATABASE_URL": "mysql://u@h/d"}, ["DATABASE_URL", "sqlite"]),
+        ({"DATABASE_URL": "postgresql+asyncpg://u@h/d"}, ["DATABASE_URL", "postgresql+psycopg://"]),
+        ({"DATABASE_URL": "postgresql://u@h/d"}, ["DATABASE_URL", "sqlite:///"]),
         ({"DATABASE_URL": "sqlite:////no/such/dir/x.db"}, ["DATABASE_URL", "does not exist"]),
         ({"HELP_CHANNEL": ""}, ["HELP_CHANNEL", "Channel ID"]),
         ({"HELP_CHANNEL": "#help"}, ["HELP_CHANNEL", "C0123ABCD"]),

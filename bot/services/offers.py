@@ -259,7 +259,11 @@ def accept_offer(
     except SlackError as error:
         code = error.code
         log.warning("request %s: no group DM with %s: %s", request.id, offer.helper_id, code)
-        _tell(request.asker_id, lambda: slack.tell_no_group_dm(card, offer.helper_id, code))
+        _tell(
+            request.asker_id,
+            lambda: slack.tell_no_group_dm(card, offer.helper_id, code),
+            named=who(request),
+        )
         _tell(offer.helper_id, lambda: slack.tell_helper_no_group_dm(card, offer.helper_id))
     else:
         rq.set_offer(session, offer_id, group_channel=group)
@@ -461,9 +465,10 @@ def tell_declines(session: Session, slack: SlackPort, request_id: int) -> None:
         session.commit()
 
 
-def _tell(user_id: str, send: Callable[[], None]) -> None:
-    """A courtesy message: its failure is logged, never the caller's."""
+def _tell(user_id: str, send: Callable[[], None], *, named: str | None = None) -> None:
+    """A courtesy message: its failure is logged, never the caller's. `named`: how the log may
+    name the person, when it must not be their id (an anonymous asker)."""
     try:
         send()
     except SlackError as error:
-        log.warning("could not tell %s: %s", user_id, error.code)
+        log.warning("could not tell %s: %s", named or user_id, error.code)

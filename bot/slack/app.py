@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltContext
@@ -15,6 +16,13 @@ from bot.slack.gateway import SlackGateway
 from bot.slack.listeners import register_listeners
 
 log = logging.getLogger(__name__)
+
+# Bolt runs each listener on this pool and acks only once the listener has started and called
+# ack(), so a pool full of listeners waiting on a slow Slack (up to the client's 10 s timeout,
+# plus a Retry-After of at most 10 s) would leave new requests unacked past Slack's 3 seconds.
+# Bolt's default is 5; 32 threads lets that many listeners wait out a slow Slack while new
+# requests are still acked at once. The threads mostly wait on sockets, so they cost only memory.
+LISTENER_THREADS = 32
 
 
 def build_deps(
@@ -47,6 +55,7 @@ def build_app(deps: Deps, client: WebClient, *, process_before_response: bool = 
         process_before_response=process_before_response,
         # Under slack_bolt, so the DEBUG cap above covers Bolt's own lines about payloads.
         logger=logging.getLogger("slack_bolt.reciprocity"),
+        listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener"),
     )
 
     @app.middleware
@@ -60,8 +69,8 @@ def build_app(deps: Deps, client: WebClient, *, process_before_response: bool = 
 
     @app.error
     def log_unhandled(error: Exception, body: dict[str, Any]) -> None:
-        user = (body.get("user") or {}).get("id") or body.get("user_id") or "?"
+        # Neither the sender nor the payload: for an anonymous ask the sender is the asker.
         kind = body.get("type") or body.get("command") or "request"
-        log.error("unhandled error in %s from %s", kind, user, exc_info=error)
+        log.error("unhandled error in %s", kind, exc_info=error)
 
     return app

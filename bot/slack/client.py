@@ -19,16 +19,44 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.config import Settings
 
+# The longest Retry-After a call waits out. A listener's thread is parked while it waits; beyond
+# this the call fails, and the listener's failure path tells the person (the outbox's sender
+# schedules its own later attempt instead).
+MAX_RETRY_AFTER_SECONDS = 10
+
+
+class CappedRateLimitRetryHandler(RateLimitErrorRetryHandler):
+    """slack_sdk's 429 handler sleeps for whatever Retry-After says, an hour if Slack says so;
+    this one retries only when the wait is at most `max_wait` seconds."""
+
+    def __init__(self, max_retry_count: int = 1, max_wait: float = MAX_RETRY_AFTER_SECONDS) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.max_wait = max_wait
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        waits = [v for k, v in response.headers.items() if k.lower() == "retry-after"]
+        text = waits[0][0] if waits and waits[0] else "1"
+        return text.isdigit() and int(text) <= self.max_wait
+
 
 def default_retry_handlers(
     backoff: RetryIntervalCalculator | None = None,
 ) -> list[RetryHandler]:
-    # 429s wait for Retry-After; 500/503 and dropped connections back off (0.5 s, 1 s). Two
-    # retries each keeps a listener's worst case within a few seconds.
+    # 429s wait for Retry-After (up to MAX_RETRY_AFTER_SECONDS); 500/503 and dropped connections
+    # back off (0.5 s, 1 s). Two retries each keeps a listener's worst case within seconds.
     backoff = backoff or BackoffRetryIntervalCalculator(backoff_factor=0.5)
     return [
         IdempotentConnectionErrorRetryHandler(max_retry_count=2, interval_calculator=backoff),
-        RateLimitErrorRetryHandler(max_retry_count=2),
+        CappedRateLimitRetryHandler(max_retry_count=2),
         ServerErrorRetryHandler(max_retry_count=2, interval_calculator=backoff),
     ]
 
