@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, utc_now
 from bot.config import Settings
+from bot.services.submissions import watch_submissions
 from bot.slack.deps import Deps
 from bot.slack.gateway import SlackGateway
 from bot.slack.listeners import register_listeners
@@ -56,6 +57,7 @@ def build_app(deps: Deps, client: WebClient, *, process_before_response: bool = 
         context["deps"] = deps
         next()
 
+    watch_submissions(deps.sessions)
     register_listeners(app)
 
     @app.error

@@ -1,23 +1,26 @@
 """The opening steps every action and form listener shares: who acted, in which workspace, where,
 on which request, and the private replies only that person sees."""
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from logging import Logger
 from typing import Any, TypeVar
 
-from slack_bolt import BoltContext
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.domain.requests import Outcome
 from bot.services.ports import MessageRef
+from bot.services.submissions import Replayed, Submission, processing, release
 from bot.slack.blocks.messages import refusal_text
 from bot.slack.blocks.replies import answer_blocks
 from bot.slack.blocks.state import metadata_int, read_metadata
 from bot.slack.deps import Deps, deps_of
 
 T = TypeVar("T")
+ViewListener = Callable[[Ack, dict[str, Any], dict[str, Any], BoltContext], None]
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,45 @@ class Acted:
             )
             return str(code)
         return None
+
+
+def once_per_view(listener: ViewListener) -> ViewListener:
+    """`listener`, run once per view and hash however often the submission arrives
+    (bot.services.submissions): a replay is acknowledged, so its modal closes, and changes
+    nothing."""
+
+    def once(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+        submission = Submission(
+            team_id=team_of(body),
+            view_id=str(view.get("id") or ""),
+            hash=str(view.get("hash") or ""),
+            callback_id=str(view.get("callback_id") or ""),
+        )
+        deps = deps_of(context)
+        with processing(submission, deps.clock) as claim:
+            try:
+                listener(ack, body, view, context)
+            except Replayed:
+                context.logger.info(
+                    "%s submission of view %s replayed: nothing done",
+                    submission.callback_id,
+                    submission.view_id,
+                )
+                if ack.response is None:
+                    ack()
+                return
+        if claim.done and _sent_back(ack):
+            with deps.sessions() as session:
+                release(session, submission)
+
+    once.__name__ = listener.__name__
+    return once
+
+
+def _sent_back(ack: Ack) -> bool:
+    """The submission was answered with field errors: its view stays open, hash unchanged."""
+    body = ack.response.body if ack.response is not None else ""
+    return bool(body) and json.loads(body).get("response_action") == "errors"
 
 
 def parse_id(value: object) -> int | None:
