@@ -2,14 +2,18 @@
 however often it arrives, and a signed payload for another workspace is acknowledged and
 goes no further."""
 
-from sqlalchemy import select
+import logging
+
+import pytest
+from sqlalchemy import func, select
 
 from bot.domain.offers import Route
 from bot.domain.requests import RequestStatus
 from bot.services.people import PROFILE_TTL
 from bot.slack.blocks import ids
 from bot.slack.listeners.views import closing as closing_views
-from db.models import ProcessedView, Thanks, Topic
+from db.models import HelpRequest, Offer, ProcessedView, Thanks, Topic
+from tests.slack_stand_in.driver import SlackDriver
 from tests.slack_stand_in.pytest_plugin import (
     ADMIN_ID,
     ASKER_ID,
@@ -19,6 +23,7 @@ from tests.slack_stand_in.pytest_plugin import (
     HELPER_2_ID,
 )
 from tests.support import (
+    SIGNING_SECRET,
     ask_form,
     dms_to,
     holding,
@@ -27,6 +32,7 @@ from tests.support import (
     offer_by_button,
     opened,
     press,
+    reaction,
     requests,
     resolve_form,
     review_of,
@@ -152,3 +158,57 @@ def test_a_form_sent_back_with_errors_is_processed_when_corrected(
             assert driver.view_submission(form, values, user_id=ADMIN_ID).body == ""
     session.expire_all()
     assert sorted(session.scalars(select(Topic.name))) == ["Billing", "Invoices", "Refunds"]
+
+
+# --- strangers ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def stranger(app, fake_slack) -> SlackDriver:
+    """Signed with the app's own secret, for a workspace the bot token does not belong to."""
+    return SlackDriver(
+        SIGNING_SECRET,
+        app=app,
+        team_id=STRANGER_TEAM,
+        response_url_base=fake_slack.response_url_base,
+    )
+
+
+def counts(session) -> tuple[int, ...]:
+    session.expire_all()
+    return tuple(
+        session.scalar(select(func.count()).select_from(model))
+        for model in (HelpRequest, Offer, Thanks, ProcessedView)
+    )
+
+
+@pytest.mark.parametrize("kind", ["command", "action", "view submission", "event"])
+def test_a_payload_for_another_workspace_is_acknowledged_and_refused(
+    kind, posted, open_ask_modal, stranger, fake_slack, session, clock, caplog
+) -> None:
+    form = open_ask_modal()
+    stored, calls = counts(session), len(fake_slack.calls)
+    caplog.set_level(logging.INFO)
+    caplog.clear()
+
+    if kind == "command":
+        response = stranger.slash_command("/ask", "", user_id=HELPER_1_ID)
+    elif kind == "action":
+        message = {**fake_slack.messages[(posted.posted_channel, posted.posted_ts)]}
+        response = stranger.block_action(
+            ids.OFFER_FROM_POST,
+            user_id=HELPER_1_ID,
+            message={**message, "ts": posted.posted_ts},
+            channel_id=posted.posted_channel,
+        )
+    elif kind == "view submission":
+        response = stranger.view_submission(form, ask_form(clock), user_id=ASKER_ID)
+    else:
+        response = stranger.event(reaction(HELPER_1_ID, posted))
+
+    assert (response.status, response.body) == (200, "")
+    assert counts(session) == stored
+    assert len(fake_slack.calls) == calls
+    (line,) = [r.getMessage() for r in caplog.records]
+    assert "another workspace" in line
+    assert STRANGER_TEAM in line
