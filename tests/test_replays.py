@@ -3,14 +3,19 @@ however often it arrives, and a signed payload for another workspace is acknowle
 goes no further."""
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, event, func, select
+from sqlalchemy.exc import OperationalError
 
 from bot.domain.offers import Route
 from bot.domain.requests import RequestStatus
 from bot.services.people import PROFILE_TTL
 from bot.slack.blocks import ids
+from bot.slack.blocks.replies import SUBMIT_AGAIN_SOON
 from bot.slack.listeners.views import closing as closing_views
 from db.models import HelpRequest, Offer, ProcessedView, Thanks, Topic
 from tests.slack_stand_in.driver import SlackDriver
@@ -158,6 +163,42 @@ def test_a_form_sent_back_with_errors_is_processed_when_corrected(
             assert driver.view_submission(form, values, user_id=ADMIN_ID).body == ""
     session.expire_all()
     assert sorted(session.scalars(select(Topic.name))) == ["Billing", "Invoices", "Refunds"]
+
+
+@contextmanager
+def database_down(engine: Engine) -> Iterator[None]:
+    """Every statement fails as when the server is out of reach; the test's own savepoints
+    still work, so the test's transaction can be rolled back."""
+
+    def refuse(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if "SAVEPOINT" not in statement.upper():
+            raise OperationalError(statement, parameters, ConnectionRefusedError("refused"))
+
+    event.listen(engine, "before_cursor_execute", refuse)
+    try:
+        yield
+    finally:
+        event.remove(engine, "before_cursor_execute", refuse)
+
+
+def test_a_form_submitted_while_the_database_is_down_stays_open_and_can_be_sent_again(
+    posted, driver, fake_slack, session, engine
+) -> None:
+    form = resolve_form(driver, fake_slack, posted)
+    since = len(fake_slack.calls)
+    with database_down(engine):
+        response = driver.view_submission(form, {}, user_id=ASKER_ID)
+
+    # Not closed: the form says to submit again, and nothing was done.
+    answer = response.json()
+    assert answer["response_action"] == "errors"
+    assert list(answer["errors"].values()) == [SUBMIT_AGAIN_SOON]
+    assert len(fake_slack.calls) == since
+    assert the_request(session).status == RequestStatus.OPEN
+
+    # The same form, under the same hash, once the database is back.
+    assert driver.view_submission(form, {}, user_id=ASKER_ID).body == ""
+    assert the_request(session).status == RequestStatus.RESOLVED
 
 
 # --- strangers ------------------------------------------------------------------------------------

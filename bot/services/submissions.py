@@ -8,7 +8,7 @@ a new hash whenever it is updated (the review shown after the form), so a view s
 a new submission.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -16,7 +16,8 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Connection, event
-from sqlalchemy.orm import Session, SessionTransaction, sessionmaker
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.orm import Session, SessionTransaction
 
 from bot.clock import Clock
 from db.queries import forget_processed_views, mark_view_processed, unmark_view_processed
@@ -47,6 +48,8 @@ class Claim:
     holder: Session | None = field(default=None, repr=False)
     # The record is committed: the submission was processed.
     done: bool = False
+    # Called once the record is committed.
+    on_done: Callable[[], None] | None = field(default=None, repr=False)
 
 
 _claim: ContextVar[Claim | None] = ContextVar("view_submission_claim", default=None)
@@ -64,15 +67,18 @@ def processing(submission: Submission, clock: Clock) -> Iterator[Claim]:
         _claim.reset(token)
 
 
-def watch_submissions(sessions: sessionmaker[Session]) -> None:
-    """Make `sessions` record the submission being processed (see `processing`)."""
+def watch_submissions() -> None:
+    """Make every session record the submission being processed (see `processing`); outside
+    `processing` the hooks do nothing. On the Session class itself, which lives as long as the
+    process: a registration keyed on a session factory could be taken for that of an earlier,
+    collected factory whose id the new one reuses."""
     for name, hook in (
         ("after_begin", _record),
         ("after_commit", _kept),
         ("after_transaction_end", _ended),
     ):
-        if not event.contains(sessions, name, hook):
-            event.listen(sessions, name, hook)
+        if not event.contains(Session, name, hook):
+            event.listen(Session, name, hook)
 
 
 def release(session: Session, submission: Submission) -> None:
@@ -86,6 +92,13 @@ def forget_old_submissions(session: Session, *, clock: Clock) -> int:
     forgotten = forget_processed_views(session, clock() - KEPT_FOR)
     session.commit()
     return forgotten
+
+
+def unavailable(error: BaseException) -> bool:
+    """The database could not be reached, or dropped the connection: worth submitting again."""
+    if isinstance(error, OperationalError | InterfaceError):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 def _record(session: Session, _transaction: SessionTransaction, connection: Connection) -> None:
@@ -111,6 +124,8 @@ def _kept(session: Session) -> None:
     claim = _claim.get()
     if claim is not None and claim.holder is session:
         claim.holder, claim.done = None, True
+        if claim.on_done is not None:
+            claim.on_done()
 
 
 def _ended(session: Session, transaction: SessionTransaction) -> None:

@@ -72,7 +72,7 @@ def build_app(deps: Deps, client: WebClient, *, process_before_response: bool = 
         context["deps"] = deps
         next()
 
-    watch_submissions(deps.sessions)
+    watch_submissions()
     register_listeners(app)
 
     @app.error

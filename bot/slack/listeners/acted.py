@@ -13,9 +13,16 @@ from slack_sdk.errors import SlackApiError
 
 from bot.domain.requests import Outcome
 from bot.services.ports import MessageRef
-from bot.services.submissions import Replayed, Submission, processing, release
+from bot.services.submissions import (
+    Claim,
+    Replayed,
+    Submission,
+    processing,
+    release,
+    unavailable,
+)
 from bot.slack.blocks.messages import refusal_text
-from bot.slack.blocks.replies import answer_blocks
+from bot.slack.blocks.replies import SUBMIT_AGAIN_SOON, answer_blocks
 from bot.slack.blocks.state import metadata_int, read_metadata
 from bot.slack.deps import Deps, deps_of
 
@@ -178,7 +185,8 @@ class Acted:
 def once_per_view(listener: ViewListener) -> ViewListener:
     """`listener`, run once per view and hash however often the submission arrives
     (bot.services.submissions): a replay is acknowledged, so its modal closes, and changes
-    nothing."""
+    nothing. The listener's closing ack waits until its change is committed: when the database
+    is out of reach, the form stays open and asks to be submitted again."""
 
     def once(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         submission = Submission(
@@ -189,8 +197,9 @@ def once_per_view(listener: ViewListener) -> ViewListener:
         )
         deps = deps_of(context)
         with processing(submission, deps.clock) as claim:
+            held = _HeldAck(ack, claim)
             try:
-                listener(ack, body, view, context)
+                listener(held, body, view, context)
             except Replayed:
                 context.logger.info(
                     "%s submission of view %s replayed: nothing done",
@@ -200,12 +209,55 @@ def once_per_view(listener: ViewListener) -> ViewListener:
                 if ack.response is None:
                     ack()
                 return
+            except Exception as error:
+                field = _first_input(view)
+                if not unavailable(error) or ack.response is not None or field is None:
+                    raise
+                context.logger.warning(
+                    "%s submission sent back, the database is out of reach: %s",
+                    submission.callback_id,
+                    type(error).__name__,
+                )
+                ack(response_action="errors", errors={field: SUBMIT_AGAIN_SOON})
+                return
+            held.release()
         if claim.done and _sent_back(ack):
             with deps.sessions() as session:
                 release(session, submission)
 
     once.__name__ = listener.__name__
     return once
+
+
+class _HeldAck(Ack):
+    """A form listener's ack. An answer shown on the form (field errors, the review) goes at
+    once; the plain ack that closes the modal is held until the submission's change is
+    committed, or the listener ends without one (a refusal), so a form whose change is lost
+    is never closed."""
+
+    def __init__(self, ack: Ack, claim: Claim) -> None:
+        super().__init__()
+        self._ack = ack
+        self._claim = claim
+        self._held: dict[str, Any] | None = None
+        claim.on_done = self.release
+
+    def __call__(self, **answer: Any) -> Any:  # type: ignore[override]
+        if answer or self._claim.done:
+            return self._ack(**answer)
+        self._held = answer
+        return None
+
+    def release(self) -> None:
+        if self._held is not None and self._ack.response is None:
+            self._ack(**self._held)
+        self._held = None
+
+
+def _first_input(view: dict[str, Any]) -> str | None:
+    blocks = view.get("blocks") or []
+    found = [b.get("block_id") for b in blocks if isinstance(b, dict) and b.get("type") == "input"]
+    return str(found[0]) if found and found[0] else None
 
 
 def _sent_back(ack: Ack) -> bool:
