@@ -11,6 +11,7 @@ from bot.services.asks import resume_stalled_deliveries, widen_due
 from bot.services.closing import expire_unanswered, follow_up_due
 from bot.services.outbox import Pacer, send_due
 from bot.services.scheduled import plan_all
+from bot.services.submissions import forget_old_submissions
 from bot.slack.deps import Deps
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,11 @@ def send_job(deps: Deps, pacer: Pacer) -> None:
         )
 
 
+def forget_submissions_job(deps: Deps) -> None:
+    with deps.sessions() as session:
+        forget_old_submissions(session, clock=deps.clock)
+
+
 def build_scheduler(deps: Deps) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone="UTC")
     pacer = Pacer(per_second=deps.settings.outbox_per_second)
@@ -73,6 +79,7 @@ def build_scheduler(deps: Deps) -> BackgroundScheduler:
         # jobs also run at start: a restart must not hold back what fell due while it was down.
         (plan_job, [deps], "plan_nudges_and_digests", 5, True),
         (send_job, [deps, pacer], "send_outbox", 1, True),
+        (forget_submissions_job, [deps], "forget_processed_views", 60, False),
     ]
     for job, args, job_id, minutes, at_start in jobs:
         scheduler.add_job(

@@ -350,6 +350,28 @@ class PersonPrefs(Base):
     updated_at: Mapped[datetime]
 
 
+class ProcessedView(Base):
+    """A view submission already processed, by its view id and hash: a replay of the same
+    signed request finds it and changes nothing. Written in the transaction of the
+    submission's first change, so a submission that fails leaves nothing behind."""
+
+    __tablename__ = "processed_views"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    view_id: Mapped[str] = mapped_column(String(32))
+    # Slack gives a view a new hash whenever it is updated, so a view shown again (the review
+    # after the form) is a new submission.
+    hash: Mapped[str] = mapped_column(String(64))
+    callback_id: Mapped[str] = mapped_column(String(64))
+    processed_at: Mapped[datetime]
+
+    __table_args__ = (
+        UniqueConstraint("view_id", "hash"),
+        Index("ix_processed_views_processed_at", "processed_at"),
+    )
+
+
 class WorkspaceSettings(Base):
     """What admins chose for the workspace's nudges, digests and working week; defaults when
     absent."""

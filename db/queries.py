@@ -4,13 +4,20 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, or_, select, true, update
+from sqlalchemy import ColumnElement, Connection, delete, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.domain.offers import OfferStatus, Route
 from bot.domain.requests import Delivery, RequestStatus
-from db.models import Base, HelpRequest, PersonPrefs, SlackUser, WorkspaceSettings
+from db.models import (
+    Base,
+    HelpRequest,
+    PersonPrefs,
+    ProcessedView,
+    SlackUser,
+    WorkspaceSettings,
+)
 
 # Offers that still stand: a withdrawn one, or one the asker said "Not now" to, no longer counts
 # as someone helping (for routing's workload and digests' open requests alike).
@@ -203,3 +210,30 @@ def save_person_prefs(
 
 def save_workspace_settings(session: Session, team_id: str, **values: object) -> None:
     upsert(session, WorkspaceSettings, {"team_id": team_id}, values)
+
+
+def mark_view_processed(connection: Connection, values: Mapping[str, Any]) -> bool:
+    """Record a view submission as processed; False when it already is (or a concurrent
+    transaction is recording it, which PostgreSQL waits for and SQLite's write lock
+    serialises). On the connection, since it runs as a transaction begins."""
+    statement = (
+        dialect_insert(connection.dialect.name)(ProcessedView)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["view_id", "hash"])
+        .returning(ProcessedView.id)
+    )
+    return connection.execute(statement).first() is not None
+
+
+def unmark_view_processed(session: Session, view_id: str, view_hash: str) -> None:
+    session.execute(
+        delete(ProcessedView).where(
+            ProcessedView.view_id == view_id, ProcessedView.hash == view_hash
+        )
+    )
+
+
+def forget_processed_views(session: Session, before: datetime) -> int:
+    return session.execute(
+        delete(ProcessedView).where(ProcessedView.processed_at < before)
+    ).rowcount

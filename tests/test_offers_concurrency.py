@@ -233,6 +233,25 @@ def post_request(live: Live, clock: FakeClock) -> Posted:
         return Posted(request.id, request.posted_channel, request.posted_ts)
 
 
+def resolve_form(live: Live, clock: FakeClock) -> tuple[Posted, dict[str, Any]]:
+    """A posted request with two offers, the first accepted, and the resolve form the asker
+    opened from the accepted notice's *Mark resolved*."""
+    posted = post_request(live, clock)
+    offer_by_button(live, posted, HELPER_1_ID)
+    offer_by_button(live, posted, HELPER_2_ID)
+    driver = live.driver()
+    first = offers_on(live, posted.request_id)[0]
+    dm, notice = asker_notice(live, ids.ACCEPT_OFFER, offer_id=first.id)
+    driver.block_action(ids.ACCEPT_OFFER, user_id=ASKER_ID, message=notice, channel_id=dm)
+    accepted = live.fake.messages[(dm, notice["ts"])]
+    views_before = len(live.fake.calls_to("views.open"))
+    driver.block_action(ids.RESOLVE_REQUEST, user_id=ASKER_ID, message=accepted, channel_id=dm)
+    live.fake.wait_for("views.open", count=views_before + 1)
+    form = list(live.fake.views.values())[-1]
+    assert form["callback_id"] == ids.RESOLVE_MODAL
+    return posted, form
+
+
 def channel_message(live: Live, posted: Posted) -> dict[str, Any]:
     return live.fake.messages[(posted.channel, posted.ts)]
 
@@ -449,20 +468,7 @@ def test_concurrent_accepts_accept_once(live: Live, clock: FakeClock) -> None:
 
 
 def test_concurrent_resolves_resolve_once_and_thank_once(live: Live, clock: FakeClock) -> None:
-    posted = post_request(live, clock)
-    offer_by_button(live, posted, HELPER_1_ID)
-    offer_by_button(live, posted, HELPER_2_ID)
-    driver = live.driver()
-    first = offers_on(live, posted.request_id)[0]
-    dm, notice = asker_notice(live, ids.ACCEPT_OFFER, offer_id=first.id)
-    driver.block_action(ids.ACCEPT_OFFER, user_id=ASKER_ID, message=notice, channel_id=dm)
-    # *Mark resolved* in the accepted notice opens the form the asker submits.
-    accepted = live.fake.messages[(dm, notice["ts"])]
-    views_before = len(live.fake.calls_to("views.open"))
-    driver.block_action(ids.RESOLVE_REQUEST, user_id=ASKER_ID, message=accepted, channel_id=dm)
-    live.fake.wait_for("views.open", count=views_before + 1)
-    form = list(live.fake.views.values())[-1]
-    assert form["callback_id"] == ids.RESOLVE_MODAL
+    posted, form = resolve_form(live, clock)
     values = {
         f"{ids.THANKS_BLOCK_PREFIX}{HELPER_2_ID}.{ids.THANKS_INPUT}": "Your pointer to the docs!",
         ids.IMPACT_INPUT: "We shipped the fix a day early.",
@@ -470,9 +476,10 @@ def test_concurrent_resolves_resolve_once_and_thank_once(live: Live, clock: Fake
     revision = request_row(live, posted.request_id).revision
     since = len(live.fake.calls)
 
+    # One form per client the asker has open: each its own view, so none is a replay.
+    forms = [dict(form, id=f"{form['id']}X{n}") for n in range(THREADS)]
     submissions = [
-        live.sign(lambda d: d.view_submission(form, values, user_id=ASKER_ID))
-        for _ in range(THREADS)
+        live.sign(lambda d, f=f: d.view_submission(f, values, user_id=ASKER_ID)) for f in forms
     ]
     responses = live.storm(submissions)
 
@@ -496,6 +503,59 @@ def test_concurrent_resolves_resolve_once_and_thank_once(live: Live, clock: Fake
     assert "Resolved, with help from" in final
     assert f"<@{HELPER_1_ID}>" in final
     assert f"<@{HELPER_2_ID}>" in final
+
+
+def test_one_ask_replayed_at_once_makes_one_request_and_one_post(
+    live: Live, clock: FakeClock
+) -> None:
+    driver = live.driver()
+    before = len(live.fake.calls_to("views.open"))
+    driver.slash_command("/ask", "", user_id=ASKER_ID)
+    live.fake.wait_for("views.open", count=before + 1)
+    form = list(live.fake.views.values())[-1]
+    with live.sessions() as session:
+        asked = session.scalars(select(HelpRequest.id).where(HelpRequest.asker_id == ASKER_ID))
+        known = set(asked)
+    since = len(live.fake.calls)
+
+    # The same signed request, byte for byte, as a replayer would send it.
+    replays = [live.sign(lambda d: d.view_submission(form, ask_form(clock), user_id=ASKER_ID))]
+    responses = live.storm(replays * THREADS)
+
+    # Every copy is acknowledged; the one processed may answer with the coaching review (the
+    # earlier tests' helpers can be suggested), which the asker then posts.
+    answered = [json.loads(r.body) for r in responses if r.body]
+    assert len(answered) <= 1
+    if answered:
+        review = live.fake.apply_view_response(form["id"], answered[0])
+        driver.view_submission(review, {}, user_id=ASKER_ID)
+    with live.sessions() as session:
+        asked = session.scalars(select(HelpRequest.id).where(HelpRequest.asker_id == ASKER_ID))
+        assert len(set(asked) - known) == 1
+    posts = [
+        call
+        for call in live.fake.calls[since:]
+        if call.method == "chat.postMessage" and str(call.args.get("channel")).startswith("C")
+    ]
+    assert len(posts) == 1
+    assert len(posts_to(live, ASKER_ID, since=since)) == 1  # one confirmation
+
+
+def test_one_resolve_replayed_at_once_thanks_each_helper_once(live: Live, clock: FakeClock) -> None:
+    posted, form = resolve_form(live, clock)
+    values = {ids.IMPACT_INPUT: "We shipped the fix a day early."}
+    since = len(live.fake.calls)
+
+    replays = [live.sign(lambda d: d.view_submission(form, values, user_id=ASKER_ID))]
+    live.storm(replays * THREADS)
+
+    assert request_row(live, posted.request_id).status == RequestStatus.RESOLVED
+    with live.sessions() as session:
+        thanks = session.scalars(select(Thanks.to_id).where(Thanks.request_id == posted.request_id))
+        assert list(thanks) == [HELPER_1_ID]  # the accepted helper; the other only offered
+    assert len(posts_to(live, HELPER_1_ID, ":pray:", since)) == 1
+    assert len(posts_to(live, ASKER_ID, "Marked resolved", since)) == 1
+    assert posts_to(live, ASKER_ID, "This request is closed", since) == []
 
 
 # -- many people at once --------------------------------------------------------------------------

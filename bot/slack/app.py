@@ -5,15 +5,17 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, utc_now
 from bot.config import Settings
+from bot.services.submissions import watch_submissions
 from bot.slack.deps import Deps
 from bot.slack.gateway import SlackGateway
 from bot.slack.listeners import register_listeners
+from bot.slack.listeners.acted import team_of
 
 log = logging.getLogger(__name__)
 
@@ -59,12 +61,27 @@ def build_app(deps: Deps, client: WebClient, *, process_before_response: bool = 
     )
 
     @app.middleware
+    def refuse_other_workspaces(
+        context: BoltContext, body: dict[str, Any], next: Callable[[], None]
+    ) -> BoltResponse | None:
+        # One bot token serves one workspace (auth.test names it): a signed payload naming
+        # another is acknowledged, so Slack does not retry it, and goes no further.
+        own = context.authorize_result.team_id if context.authorize_result else None
+        named = {team for team in (context.team_id, team_of(body)) if team}
+        if own and named - {own}:
+            log.warning("refused a request for another workspace: %r", sorted(named - {own}))
+            return BoltResponse(status=200, body="")
+        next()
+        return None
+
+    @app.middleware
     def provide_deps(context: BoltContext, next: Callable[[], None]) -> None:
         # Only what is shared and long-lived: a session opened here would be closed before the
         # listener runs, so listeners open their own with deps.sessions().
         context["deps"] = deps
         next()
 
+    watch_submissions()
     register_listeners(app)
 
     @app.error

@@ -24,6 +24,7 @@ NOT_YOURSELF = "Choose someone other than yourself."
 PICK_NEW_DEADLINE = "Pick a new date and time."
 PICK_DECLINE_REASON = "Pick the reason that fits best."
 DECLINE_NOTE_TOO_LONG = f"Please keep it under {DECLINE_NOTE_MAX_CHARS} characters."
+SUBMIT_AGAIN_SOON = "I couldn't save this just now. Nothing was lost: please submit it again soon."
 
 # Keyed by the offers service's answers (bot.services.offers.Answer values).
 OFFER_REPLIES = {

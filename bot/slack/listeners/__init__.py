@@ -4,6 +4,7 @@ the table below says which Slack id it handles, so the handler of an id is one s
 from slack_bolt import App
 
 from bot.slack.blocks import ids
+from bot.slack.listeners.acted import once_per_view
 from bot.slack.listeners.actions import (
     ask_from_message,
     closing,
@@ -72,4 +73,5 @@ def register_listeners(app: App) -> None:
         (app.event, "user_change", users.refresh_person),
         (app.event, "team_join", users.refresh_person),
     ):
-        register(slack_id)(listener)
+        # Every form's submission goes through the replay check; nothing else has a view hash.
+        register(slack_id)(once_per_view(listener) if register == app.view else listener)

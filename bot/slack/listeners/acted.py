@@ -3,23 +3,33 @@ on which request, and the private replies only that person sees."""
 
 import hashlib
 import hmac
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from logging import Logger
 from typing import Any, TypeVar
 
-from slack_bolt import BoltContext
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.domain.requests import Outcome
 from bot.services.ports import MessageRef
+from bot.services.submissions import (
+    Claim,
+    Replayed,
+    Submission,
+    processing,
+    release,
+    unavailable,
+)
 from bot.slack.blocks.messages import refusal_text
-from bot.slack.blocks.replies import answer_blocks
+from bot.slack.blocks.replies import SUBMIT_AGAIN_SOON, answer_blocks
 from bot.slack.blocks.state import metadata_int, parse_id, parsed_metadata
 from bot.slack.deps import Deps, deps_of
 
 T = TypeVar("T")
+ViewListener = Callable[[Ack, dict[str, Any], dict[str, Any], BoltContext], None]
 
 
 @dataclass(frozen=True)
@@ -191,6 +201,92 @@ class Acted:
             )
             return str(code)
         return None
+
+
+def once_per_view(listener: ViewListener) -> ViewListener:
+    """`listener`, run once per view and hash however often the submission arrives
+    (bot.services.submissions): a replay is acknowledged, so its modal closes, and changes
+    nothing. The listener's closing ack waits until its change is committed: when the database
+    is out of reach, the form stays open and asks to be submitted again."""
+
+    def once(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
+        submission = Submission(
+            team_id=team_of(body),
+            view_id=str(view.get("id") or ""),
+            hash=str(view.get("hash") or ""),
+            callback_id=str(view.get("callback_id") or ""),
+        )
+        deps = deps_of(context)
+        with processing(submission, deps.clock) as claim:
+            held = _HeldAck(ack, claim)
+            try:
+                listener(held, body, view, context)
+            except Replayed:
+                context.logger.info(
+                    "%s submission of view %s replayed: nothing done",
+                    submission.callback_id,
+                    submission.view_id,
+                )
+                if ack.response is None:
+                    ack()
+                return
+            except Exception as error:
+                field = _first_input(view)
+                if not unavailable(error) or ack.response is not None or field is None:
+                    raise
+                context.logger.warning(
+                    "%s submission sent back, the database is out of reach: %s",
+                    submission.callback_id,
+                    type(error).__name__,
+                    # What failed, for the operator; bound values are never in it.
+                    exc_info=error,
+                )
+                ack(response_action="errors", errors={field: SUBMIT_AGAIN_SOON})
+                return
+            held.release()
+        if claim.done and _sent_back(ack):
+            with deps.sessions() as session:
+                release(session, submission)
+
+    once.__name__ = listener.__name__
+    return once
+
+
+class _HeldAck(Ack):
+    """A form listener's ack. An answer shown on the form (field errors, the review) goes at
+    once; the plain ack that closes the modal is held until the submission's change is
+    committed, or the listener ends without one (a refusal), so a form whose change is lost
+    is never closed."""
+
+    def __init__(self, ack: Ack, claim: Claim) -> None:
+        super().__init__()
+        self._ack = ack
+        self._claim = claim
+        self._held: dict[str, Any] | None = None
+        claim.on_done = self.release
+
+    def __call__(self, **answer: Any) -> Any:  # type: ignore[override]
+        if answer or self._claim.done:
+            return self._ack(**answer)
+        self._held = answer
+        return None
+
+    def release(self) -> None:
+        if self._held is not None and self._ack.response is None:
+            self._ack(**self._held)
+        self._held = None
+
+
+def _first_input(view: dict[str, Any]) -> str | None:
+    blocks = view.get("blocks") or []
+    found = [b.get("block_id") for b in blocks if isinstance(b, dict) and b.get("type") == "input"]
+    return str(found[0]) if found and found[0] else None
+
+
+def _sent_back(ack: Ack) -> bool:
+    """The submission was answered with field errors: its view stays open, hash unchanged."""
+    body = ack.response.body if ack.response is not None else ""
+    return bool(body) and json.loads(body).get("response_action") == "errors"
 
 
 def team_of(body: dict[str, Any]) -> str:
