@@ -20,7 +20,7 @@ from bot.scheduler import build_scheduler
 from bot.slack.app import build_app, build_deps
 from bot.slack.client import build_web_client
 from bot.slack.http import bind, serve
-from db.engine import create_db_engine, create_session_factory
+from db.engine import create_db_engine, create_session_factory, reachability_probe
 from db.migrate import upgrade
 
 
@@ -78,7 +78,8 @@ def main() -> int:
         # Bound before the scheduler starts: a second copy started by mistake stops here instead
         # of running the jobs beside the first.
         try:
-            server = bind(app, "0.0.0.0", settings.port, settings.signing_secret)
+            ready = reachability_probe(engine)
+            server = bind(app, "0.0.0.0", settings.port, settings.signing_secret, ready)
         except OSError as error:
             if error.errno == errno.EADDRINUSE:
                 why = f"port {settings.port} is in use; set PORT to a free port, or stop what is "

@@ -9,6 +9,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from bot.clock import utc_now
 from bot.services.asks import resume_stalled_deliveries, widen_due
 from bot.services.closing import expire_unanswered, follow_up_due
+from bot.services.inbox import recover
 from bot.services.outbox import Pacer, send_due
 from bot.services.scheduled import plan_all
 from bot.services.submissions import forget_old_submissions
@@ -61,6 +62,13 @@ def send_job(deps: Deps, pacer: Pacer) -> None:
         )
 
 
+def recover_inbox_job(deps: Deps) -> None:
+    with deps.sessions() as session:
+        recovered = recover(session, deps.slack, clock=deps.clock)
+    if recovered:
+        log.info("processed %d recorded event(s) whose processing had failed", recovered)
+
+
 def forget_submissions_job(deps: Deps) -> None:
     with deps.sessions() as session:
         forget_old_submissions(session, clock=deps.clock)
@@ -79,6 +87,8 @@ def build_scheduler(deps: Deps) -> BackgroundScheduler:
         # jobs also run at start: a restart must not hold back what fell due while it was down.
         (plan_job, [deps], "plan_nudges_and_digests", 5, True),
         (send_job, [deps, pacer], "send_outbox", 1, True),
+        # Also at start: events recorded before a crash are processed once it is back.
+        (recover_inbox_job, [deps], "recover_recorded_events", 1, True),
         (forget_submissions_job, [deps], "forget_processed_views", 60, False),
     ]
     for job, args, job_id, minutes, at_start in jobs:

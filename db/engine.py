@@ -1,5 +1,7 @@
 """Engines and sessions. Callers own transactions; nothing here commits."""
 
+import threading
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -46,3 +48,37 @@ def create_session_factory(engine: Engine) -> sessionmaker[Session]:
     # Objects stay readable after commit: services commit before each Slack call and then render
     # what they just stored without a second round trip.
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def reachability_probe(engine: Engine, timeout: float = 2.0) -> Callable[[], bool]:
+    """A check that a `SELECT 1` on the engine answers within `timeout` seconds. The query runs
+    on a thread of its own, so a server that never answers costs the caller only the timeout;
+    while that query still hangs, later checks wait for it rather than start another."""
+    idle = threading.Lock()
+
+    def reachable() -> bool:
+        if not idle.acquire(timeout=timeout):
+            return False
+        answered = threading.Event()
+
+        def select_one() -> None:
+            try:
+                # The DBAPI connection itself: a Connection would begin a transaction, which on
+                # SQLite takes the write lock (BEGIN IMMEDIATE) and waits behind any writer.
+                connection = engine.raw_connection()
+                try:
+                    cursor = connection.cursor()
+                    cursor.execute("SELECT 1")
+                    cursor.close()
+                finally:
+                    connection.close()
+                answered.set()
+            except Exception:
+                pass  # unreachable: the caller sees no answer
+            finally:
+                idle.release()
+
+        threading.Thread(target=select_one, name="db-probe", daemon=True).start()
+        return answered.wait(timeout)
+
+    return reachable

@@ -372,6 +372,29 @@ class ProcessedView(Base):
     )
 
 
+class InboxEvent(Base):
+    """An event from Slack, recorded before Slack is answered: once it is acknowledged, Slack
+    never sends it again, so what is recorded here is all that is left of it. Slack's retry of
+    the same event id finds it and changes nothing; one whose processing failed is taken up
+    again by the recovery job."""
+
+    __tablename__ = "inbox_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    received_at: Mapped[datetime]
+    # When its processing last began: the request's own listener at once, then the recovery
+    # job, which takes it only once that claim is older than its grace period.
+    claimed_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer)
+    processed_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_inbox_events_processed_at", "processed_at", "claimed_at"),)
+
+
 class WorkspaceSettings(Base):
     """What admins chose for the workspace's nudges, digests and working week; defaults when
     absent."""

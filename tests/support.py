@@ -11,9 +11,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from bot.domain.offers import EventKind, Route
@@ -67,6 +69,22 @@ def scratch_database(tmp_dir: Path) -> Iterator[str]:
         return
     with private_schema(base) as url:
         yield url
+
+
+@contextmanager
+def database_down(engine: Engine, touching: str | None = None) -> Iterator[None]:
+    """Every statement (or each one naming the table `touching`) fails as when the server is
+    out of reach; the test's own savepoints still work, so its transaction can be rolled back."""
+
+    def refuse(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if "SAVEPOINT" not in statement.upper() and (touching is None or touching in statement):
+            raise OperationalError(statement, parameters, ConnectionRefusedError("refused"))
+
+    event.listen(engine, "before_cursor_execute", refuse)
+    try:
+        yield
+    finally:
+        event.remove(engine, "before_cursor_execute", refuse)
 
 
 class FakeClock:

@@ -135,5 +135,6 @@ def test_every_background_job_is_scheduled(deps) -> None:
         "follow_up_past_needed_by": 1,
         "plan_nudges_and_digests": 5,
         "send_outbox": 1,
+        "recover_recorded_events": 1,
         "forget_processed_views": 60,
     }

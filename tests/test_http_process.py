@@ -1,11 +1,13 @@
 """The real process, started the way the README starts it, driven over HTTP like Slack does."""
 
+import contextlib
 import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -16,14 +18,22 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
 from bot.clock import utc_now
 from bot.slack.blocks import ids
 from db.engine import create_db_engine
-from db.models import HelpRequest
+from db.models import HelpRequest, InboxEvent
 from tests.slack_stand_in.driver import SlackDriver
 from tests.slack_stand_in.pytest_plugin import ASKER_ID, HELP_CHANNEL_ID
-from tests.support import REPO, SIGNING_SECRET, find_message, scratch_database, settings_env
+from tests.support import (
+    REPO,
+    SIGNING_SECRET,
+    find_message,
+    private_schema,
+    scratch_database,
+    settings_env,
+)
 
 pytestmark = pytest.mark.subprocess
 
@@ -221,3 +231,130 @@ def test_scheduler_only_runs_the_jobs_and_serves_nothing(fake_slack, tmp_path) -
         engine.dispose()
     assert status == OutboxStatus.SENT
     assert "running the background jobs only" in log
+
+
+def test_readyz_says_ready_while_the_database_answers(running_app) -> None:
+    with urllib.request.urlopen(f"{running_app.url}/readyz", timeout=5) as response:
+        assert (response.status, response.read()) == (200, b"ready\n")
+
+
+class CuttableLink:
+    """A TCP relay to the database server that the test can cut: every connection through it
+    drops at once and new ones are closed as they come, as when the server is out of reach."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.target = (host, port)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.up = True
+        self.open: list[socket.socket] = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if not self.up:
+                client.close()
+                continue
+            server = socket.create_connection(self.target)
+            with self.lock:
+                self.open += [client, server]
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        for end in (source, sink):
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+
+    def cut(self) -> None:
+        self.up = False
+        with self.lock:
+            for end in self.open:
+                with contextlib.suppress(OSError):
+                    end.shutdown(socket.SHUT_RDWR)
+            self.open.clear()
+
+    def close(self) -> None:
+        self.cut()
+        self.listener.close()
+
+
+def readiness(url: str) -> int:
+    try:
+        with urllib.request.urlopen(f"{url}/readyz", timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL"), reason="a database server to cut off (PostgreSQL)"
+)
+def test_a_database_outage_shows_in_readyz_and_slack_is_asked_to_send_events_again(
+    fake_slack, tmp_path
+) -> None:
+    port = free_port()
+    with private_schema(os.environ["TEST_DATABASE_URL"]) as database_url:
+        real = make_url(database_url)
+        link = CuttableLink(real.host or "127.0.0.1", real.port or 5432)
+        through_link = real.set(host="127.0.0.1", port=link.port).render_as_string(False)
+        process = start(tmp_path, settings_env(fake_slack.base_url, through_link, PORT=str(port)))
+        app = RunningApp(process, f"http://127.0.0.1:{port}", database_url, tmp_path / "app.log")
+        driver = SlackDriver(SIGNING_SECRET, url=f"{app.url}/slack/events")
+        event = {
+            "type": "reaction_added",
+            "user": ASKER_ID,
+            "reaction": "raising_hand",
+            "item": {"type": "message", "channel": HELP_CHANNEL_ID, "ts": "1700000000.000100"},
+        }
+        try:
+            wait_until_healthy(app)
+            assert readiness(app.url) == 200
+
+            link.cut()
+            assert readiness(app.url) == 503
+            assert driver.event(event, event_id="Ev0001CUT").status == 503
+
+            link.up = True
+            assert readiness(app.url) == 200
+            assert driver.event(event, event_id="Ev0001CUT", retry_num=1).status == 200
+            assert driver.event(event, event_id="Ev0001CUT", retry_num=2).status == 200
+            recorded = wait_for_processed(database_url, "Ev0001CUT")
+        finally:
+            process.send_signal(signal.SIGTERM)
+            returncode = process.wait(timeout=15)
+            link.close()
+    log = app.log.read_text()
+    assert returncode == 0, log
+    assert recorded == 1
+    assert "Traceback" not in log
+    assert log.count("Ev0001CUT not recorded, the database is out of reach") == 1
+
+
+def wait_for_processed(database_url: str, event_id: str, timeout: float = 15) -> int:
+    """How many inbox rows hold `event_id`, once it is processed."""
+    engine = create_db_engine(database_url)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            with engine.connect() as connection:
+                rows = connection.execute(
+                    select(InboxEvent.processed_at).where(InboxEvent.event_id == event_id)
+                ).all()
+            if rows and all(processed for (processed,) in rows):
+                return len(rows)
+            time.sleep(0.1)
+    finally:
+        engine.dispose()
+    pytest.fail(f"{event_id} was not processed")

@@ -3,13 +3,9 @@ however often it arrives, and a signed payload for another workspace is acknowle
 goes no further."""
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, func, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import func, select
 
 from bot.domain.offers import Route
 from bot.domain.requests import RequestStatus
@@ -30,6 +26,7 @@ from tests.slack_stand_in.pytest_plugin import (
 from tests.support import (
     SIGNING_SECRET,
     ask_form,
+    database_down,
     dms_to,
     holding,
     note_for,
@@ -163,22 +160,6 @@ def test_a_form_sent_back_with_errors_is_processed_when_corrected(
             assert driver.view_submission(form, values, user_id=ADMIN_ID).body == ""
     session.expire_all()
     assert sorted(session.scalars(select(Topic.name))) == ["Billing", "Invoices", "Refunds"]
-
-
-@contextmanager
-def database_down(engine: Engine) -> Iterator[None]:
-    """Every statement fails as when the server is out of reach; the test's own savepoints
-    still work, so the test's transaction can be rolled back."""
-
-    def refuse(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if "SAVEPOINT" not in statement.upper():
-            raise OperationalError(statement, parameters, ConnectionRefusedError("refused"))
-
-    event.listen(engine, "before_cursor_execute", refuse)
-    try:
-        yield
-    finally:
-        event.remove(engine, "before_cursor_execute", refuse)
 
 
 def test_a_form_submitted_while_the_database_is_down_stays_open_and_can_be_sent_again(

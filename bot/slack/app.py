@@ -7,15 +7,18 @@ from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk import WebClient
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, utc_now
 from bot.config import Settings
-from bot.services.submissions import watch_submissions
+from bot.services import inbox
+from bot.services.submissions import unavailable, watch_submissions
 from bot.slack.deps import Deps
 from bot.slack.gateway import SlackGateway
 from bot.slack.listeners import register_listeners
 from bot.slack.listeners.acted import team_of
+from bot.slack.listeners.events.reactions import offer_reaction
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +83,37 @@ def build_app(deps: Deps, client: WebClient, *, process_before_response: bool = 
         # listener runs, so listeners open their own with deps.sessions().
         context["deps"] = deps
         next()
+
+    @app.middleware
+    def record_events(
+        context: BoltContext, body: dict[str, Any], next: Callable[[], None]
+    ) -> BoltResponse | None:
+        # Bolt acknowledges an event as soon as the middleware has run, before its listener
+        # does, and Slack never sends an acknowledged event again: so it is recorded here, in
+        # a session closed before next(), and not acknowledged when it cannot be.
+        received = offer_reaction(body, context)
+        if received is None or not received.event_id:
+            next()
+            return None
+        try:
+            with deps.sessions() as session:
+                new = inbox.record(session, received, clock=deps.clock)
+        except SQLAlchemyError as error:
+            if not unavailable(error):
+                raise
+            log.warning(
+                "%s event %s not recorded, the database is out of reach (%s): "
+                "answered 503 so that Slack sends it again",
+                received.kind,
+                received.event_id,
+                type(error).__name__,
+            )
+            return BoltResponse(status=503, body="")
+        if not new:
+            log.info("%s event %s sent again: recorded already", received.kind, received.event_id)
+            return BoltResponse(status=200, body="")
+        next()
+        return None
 
     watch_submissions()
     register_listeners(app)

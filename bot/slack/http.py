@@ -1,4 +1,5 @@
-"""Serve Slack's HTTP requests at /slack/events, with a health check at /healthz.
+"""Serve Slack's HTTP requests at /slack/events, with a liveness check at /healthz and a
+readiness check at /readyz (whether the database answers).
 
 The request hygiene lives in the WSGI application, not the server, so it holds under any WSGI
 server: what is not a signed, well-formed POST from Slack is refused with a 4xx and one short log
@@ -46,7 +47,9 @@ class _Refused(Exception):
         self.reason = reason
 
 
-def wsgi_app(app: App, signing_secret: str) -> WsgiApp:
+def wsgi_app(app: App, signing_secret: str, ready: Callable[[], bool]) -> WsgiApp:
+    """`ready` says whether the database answers: while it does not, /readyz answers 503, so a
+    load balancer can hold traffic back, while /healthz still says the process is alive."""
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
     verifier = SignatureVerifier(signing_secret)
 
@@ -54,6 +57,10 @@ def wsgi_app(app: App, signing_secret: str) -> WsgiApp:
         path = environ.get("PATH_INFO", "")
         if path == "/healthz":
             return _reply(start_response, HTTPStatus.OK, b"ok\n")
+        if path == "/readyz":
+            if ready():
+                return _reply(start_response, HTTPStatus.OK, b"ready\n")
+            return _reply(start_response, HTTPStatus.SERVICE_UNAVAILABLE, b"database unreachable\n")
         try:
             _check_signed_request(environ, path, verifier)
             try:
@@ -120,13 +127,15 @@ def _reply(
     return [body]
 
 
-def bind(app: App, host: str, port: int, signing_secret: str) -> WSGIServer:
+def bind(
+    app: App, host: str, port: int, signing_secret: str, ready: Callable[[], bool]
+) -> WSGIServer:
     """The server, bound and ready to serve; raises OSError (EADDRINUSE) when the port is taken,
     before anything else in the process has started."""
     return make_server(
         host,
         port,
-        wsgi_app(app, signing_secret),
+        wsgi_app(app, signing_secret, ready),
         server_class=_ThreadingWSGIServer,
         handler_class=_QuietHandler,
     )

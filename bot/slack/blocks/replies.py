@@ -25,6 +25,9 @@ PICK_NEW_DEADLINE = "Pick a new date and time."
 PICK_DECLINE_REASON = "Pick the reason that fits best."
 DECLINE_NOTE_TOO_LONG = f"Please keep it under {DECLINE_NOTE_MAX_CHARS} characters."
 SUBMIT_AGAIN_SOON = "I couldn't save this just now. Nothing was lost: please submit it again soon."
+PRESS_AGAIN_SOON = (
+    "I couldn't save that just now, so nothing changed. Please try again in a moment."
+)
 
 # Keyed by the offers service's answers (bot.services.offers.Answer values).
 OFFER_REPLIES = {

@@ -67,8 +67,8 @@ def register_listeners(app: App) -> None:
         # Closing the review, or the form reopened from it with Edit, forgets the draft.
         (app.view_closed, ids.ASK_REVIEW, ask_review.discard_on_close),
         (app.view_closed, ids.ASK_MODAL, ask_review.discard_on_close),
-        (app.event, "reaction_added", reactions.reaction_added),
-        (app.event, "reaction_removed", reactions.reaction_removed),
+        (app.event, "reaction_added", reactions.reacted),
+        (app.event, "reaction_removed", reactions.reacted),
         (app.event, "app_home_opened", app_home.show_home),
         (app.event, "user_change", users.refresh_person),
         (app.event, "team_join", users.refresh_person),

@@ -24,7 +24,7 @@ from bot.services.submissions import (
     unavailable,
 )
 from bot.slack.blocks.messages import refusal_text
-from bot.slack.blocks.replies import SUBMIT_AGAIN_SOON, answer_blocks
+from bot.slack.blocks.replies import PRESS_AGAIN_SOON, SUBMIT_AGAIN_SOON, answer_blocks
 from bot.slack.blocks.state import metadata_int, parse_id, parsed_metadata
 from bot.slack.deps import Deps, deps_of
 
@@ -127,6 +127,24 @@ class Acted:
             return use_case(
                 session, self.deps.slack, request_id=self.request_id, clock=self.deps.clock, **args
             )
+
+    def pressed(self, use_case: Callable[..., T], **args: Any) -> T | None:
+        """`on_request` for a button, whose press is acknowledged before anything is saved: when
+        the database is out of reach, its transaction is rolled back and the person is told to
+        press it again in a moment; returns None."""
+        try:
+            return self.on_request(use_case, **args)
+        except Exception as error:
+            if not unavailable(error):
+                raise
+            self.logger.warning(
+                "%s from %s not saved, the database is out of reach: %s",
+                self.handled,
+                self.user_id,
+                type(error).__name__,
+            )
+            self.tell(PRESS_AGAIN_SOON)
+            return None
 
     def as_admin(self, use_case: Callable[..., T], **args: Any) -> T:
         """Run an admin-only use case, which checks the person against the admins itself, in a

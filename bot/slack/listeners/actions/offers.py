@@ -18,7 +18,7 @@ def offer(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
     act = Acted.of(body, context)
     direct = act.handled == ids.OFFER_HELP
-    result = act.on_request(
+    result = act.pressed(
         offers.offer_help,
         helper_id=act.user_id,
         source=OfferSource.DIRECT if direct else OfferSource.BUTTON,

@@ -1,33 +1,39 @@
 """Offer emoji on a posted request: adding one offers help, removing it takes the offer back.
 
-Slack retries an event it thinks went unanswered (X-Slack-Retry-Num); the offer's unique key
-makes a retry, or the same person adding a second offer emoji, change nothing."""
+Each such event is recorded before Slack is answered (bot.services.inbox, from the middleware
+in bot.slack.app), so Slack's retry of it (X-Slack-Retry-Num) changes nothing; the offer's
+unique key makes the same person adding a second offer emoji change nothing either."""
 
 from typing import Any
 
 from slack_bolt import BoltContext
 
-from bot.services.offers import Reaction, offer_by_reaction, withdraw_by_reaction
+from bot.services import inbox
+from bot.services.offers import Reaction
 from bot.slack.deps import deps_of
 
 
-def reaction_added(event: dict[str, Any], context: BoltContext) -> None:
-    reaction = _offer_emoji_on_message(event, context)
-    if reaction is None or not reaction.team_id:
-        return
-    deps = deps_of(context)
-    with deps.sessions() as session:
-        result = offer_by_reaction(session, deps.slack, reaction, clock=deps.clock)
-    context.logger.debug("reaction_added: %s: %s", reaction, result)
-
-
-def reaction_removed(event: dict[str, Any], context: BoltContext) -> None:
-    reaction = _offer_emoji_on_message(event, context)
-    if reaction is not None:
+def reacted(body: dict[str, Any], context: BoltContext) -> None:
+    """reaction_added and reaction_removed."""
+    received = offer_reaction(body, context)
+    if received is not None:
         deps = deps_of(context)
         with deps.sessions() as session:
-            result = withdraw_by_reaction(session, deps.slack, reaction, clock=deps.clock)
-        context.logger.debug("reaction_removed: %s: %s", reaction, result)
+            result = inbox.process(session, deps.slack, received, clock=deps.clock)
+        context.logger.debug("%s: %s: %s", received.kind, received.payload, result)
+
+
+def offer_reaction(body: dict[str, Any], context: BoltContext) -> inbox.Received | None:
+    """The event as the inbox records it, when it is an offer emoji added to or removed from a
+    message by someone other than the app; None for any other event."""
+    event = body.get("event") if body.get("type") == "event_callback" else None
+    kind = event.get("type") if isinstance(event, dict) else None
+    if kind not in inbox.HANDLERS:
+        return None
+    reaction = _offer_emoji_on_message(event, context)
+    if reaction is None:
+        return None
+    return inbox.Received.reaction(str(body.get("event_id") or ""), kind, reaction)
 
 
 def _offer_emoji_on_message(event: dict[str, Any], context: BoltContext) -> Reaction | None:
