@@ -1,5 +1,6 @@
 """Background jobs, run by APScheduler inside the app process."""
 
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -14,6 +15,7 @@ from bot.services.outbox import Pacer, send_due
 from bot.services.scheduled import plan_all
 from bot.services.submissions import forget_old_submissions
 from bot.slack.deps import Deps
+from db.engine import unreachable
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +76,27 @@ def forget_submissions_job(deps: Deps) -> None:
         forget_old_submissions(session, clock=deps.clock)
 
 
+def _skipped_while_unreachable(job: Callable[..., None]) -> Callable[..., None]:
+    """A run that finds the database out of reach logs one line and leaves its work to the next
+    run (every job's work is claimed row by row, so nothing is half-done): an outage should not
+    fill the log with a traceback from every job every minute."""
+
+    @functools.wraps(job)
+    def run(*args: Any) -> None:
+        try:
+            job(*args)
+        except Exception as error:
+            if not unreachable(error):
+                raise
+            log.warning(
+                "%s skipped: the database is out of reach (%s)",
+                job.__name__,
+                error.__class__.__name__,
+            )
+
+    return run
+
+
 def build_scheduler(deps: Deps) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone="UTC")
     pacer = Pacer(per_second=deps.settings.outbox_per_second)
@@ -93,7 +116,7 @@ def build_scheduler(deps: Deps) -> BackgroundScheduler:
     ]
     for job, args, job_id, minutes, at_start in jobs:
         scheduler.add_job(
-            job,
+            _skipped_while_unreachable(job),
             "interval",
             minutes=minutes,
             args=args,

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -82,3 +83,10 @@ def reachability_probe(engine: Engine, timeout: float = 2.0) -> Callable[[], boo
         return answered.wait(timeout)
 
     return reachable
+
+
+def unreachable(error: BaseException) -> bool:
+    """The database could not be reached, or dropped the connection: worth trying again soon."""
+    if isinstance(error, OperationalError | InterfaceError):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated

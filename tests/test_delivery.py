@@ -1,10 +1,13 @@
 """Nothing lost, nothing posted twice: the delivery claim and the stalled-post recovery job."""
 
+import dataclasses
+import logging
 import threading
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from bot.domain.requests import Delivery
 from bot.scheduler import build_scheduler, resume_stalled_job
@@ -110,8 +113,30 @@ def test_the_scheduler_runs_the_job_every_minute(deps) -> None:
     job = build_scheduler(deps).get_job("resume_stalled_posts")
     assert job is not None
     assert job.trigger.interval == timedelta(minutes=1)
-    assert job.func is resume_stalled_job
+    assert job.func.__wrapped__ is resume_stalled_job
     assert job.args == (deps,)
+
+
+def test_a_job_that_finds_the_database_out_of_reach_logs_one_line(deps, caplog) -> None:
+    job = build_scheduler(deps).get_job("resume_stalled_posts")
+    assert job is not None
+
+    def unreachable_session():
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    outage = dataclasses.replace(deps, sessions=unreachable_session)
+    with caplog.at_level(logging.WARNING, logger="bot.scheduler"):
+        job.func(outage)
+    assert [r.getMessage() for r in caplog.records] == [
+        "resume_stalled_job skipped: the database is out of reach (OperationalError)"
+    ]
+    assert not any(r.exc_info for r in caplog.records)
+
+    def broken_session():
+        raise ValueError("a bug, not an outage")
+
+    with pytest.raises(ValueError, match="a bug"):
+        job.func(dataclasses.replace(deps, sessions=broken_session))
 
 
 def test_requests_by_asker_newest_first(session, clock) -> None:

@@ -16,7 +16,6 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Connection, event
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, SessionTransaction
 
 from bot.clock import Clock
@@ -92,13 +91,6 @@ def forget_old_submissions(session: Session, *, clock: Clock) -> int:
     forgotten = forget_processed_views(session, clock() - KEPT_FOR)
     session.commit()
     return forgotten
-
-
-def unavailable(error: BaseException) -> bool:
-    """The database could not be reached, or dropped the connection: worth submitting again."""
-    if isinstance(error, OperationalError | InterfaceError):
-        return True
-    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 def _record(session: Session, _transaction: SessionTransaction, connection: Connection) -> None:

@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.services import inbox
-from bot.services.submissions import unavailable, watch_submissions
+from bot.services.submissions import watch_submissions
 from bot.slack.deps import Deps
 from bot.slack.gateway import SlackGateway
 from bot.slack.listeners import register_listeners
 from bot.slack.listeners.acted import team_of
 from bot.slack.listeners.events.reactions import offer_reaction
+from db.engine import unreachable
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ def build_app(deps: Deps, client: WebClient, *, process_before_response: bool = 
             with deps.sessions() as session:
                 new = inbox.record(session, received, clock=deps.clock)
         except SQLAlchemyError as error:
-            if not unavailable(error):
+            if not unreachable(error):
                 raise
             log.warning(
                 "%s event %s not recorded, the database is out of reach (%s): "

@@ -21,12 +21,12 @@ from bot.services.submissions import (
     Submission,
     processing,
     release,
-    unavailable,
 )
 from bot.slack.blocks.messages import refusal_text
 from bot.slack.blocks.replies import PRESS_AGAIN_SOON, SUBMIT_AGAIN_SOON, answer_blocks
 from bot.slack.blocks.state import metadata_int, parse_id, parsed_metadata
 from bot.slack.deps import Deps, deps_of
+from db.engine import unreachable
 
 T = TypeVar("T")
 ViewListener = Callable[[Ack, dict[str, Any], dict[str, Any], BoltContext], None]
@@ -135,7 +135,7 @@ class Acted:
         try:
             return self.on_request(use_case, **args)
         except Exception as error:
-            if not unavailable(error):
+            if not unreachable(error):
                 raise
             self.logger.warning(
                 "%s from %s not saved, the database is out of reach: %s",
@@ -250,7 +250,7 @@ def once_per_view(listener: ViewListener) -> ViewListener:
                 return
             except Exception as error:
                 field = _first_input(view)
-                if not unavailable(error) or ack.response is not None or field is None:
+                if not unreachable(error) or ack.response is not None or field is None:
                     raise
                 context.logger.warning(
                     "%s submission sent back, the database is out of reach: %s",
