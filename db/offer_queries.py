@@ -340,3 +340,20 @@ def balance(session: Session, team_id: str, user_id: str) -> tuple[int, int, int
     )
     row = session.execute(select(asked, helped, thanked)).one()
     return int(row[0]), int(row[1]), int(row[2])
+
+
+def offer_round(session: Session, request_id: int, helper_id: str) -> int:
+    """How many times this helper has offered on this request: offering again after withdrawing
+    starts a new round, told to the asker afresh."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(RequestEvent)
+            .where(
+                RequestEvent.request_id == request_id,
+                RequestEvent.kind == EventKind.OFFERED,
+                RequestEvent.actor_id == helper_id,
+            )
+        )
+        or 0
+    )

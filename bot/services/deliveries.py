@@ -1,0 +1,260 @@
+"""What each message a state change owes says, rendered when it is sent from what is stored
+then, so a message sent late, or sent again, shows the current state.
+
+Each function here makes the Slack calls for one outbox row and raises SlackError when Slack
+fails; the outbox sender (bot.services.outbox) claims, retries and records. A post is tagged
+with the row's key: a row tried before (its sender died, or Slack's answer never came) looks for
+its key in the conversation first, so it is never posted twice."""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from bot.domain.offers import OfferStatus, OfferView
+from bot.domain.outbox import Effect, Owed, is_permanent
+from bot.services.cards import card_of
+from bot.services.ports import MessageRef, PostedMessage, SlackError, SlackPort
+from bot.services.status import live_card
+from db import offer_queries as rq
+from db import queries
+from db.models import HelpRequest, Offer, OutboxMessage
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Delivered:
+    posted: MessageRef | None = None  # the message a post made, recorded on the row
+    refused: str | None = None  # Slack's permanent refusal, when owing others instead
+    then: tuple[Owed, ...] = ()  # what this delivery owes in turn
+
+
+# What changes owe
+
+
+def post_shown(request: HelpRequest) -> Owed:
+    """The request's channel post, updated to how it now stands."""
+    return Owed(
+        Effect.POST_UPDATE,
+        request.team_id,
+        request.posted_channel or "",
+        str(request.id),
+        {"request_id": request.id},
+    )
+
+
+def offer_shown(session: Session, offer: Offer, asker_id: str) -> tuple[Owed, Owed]:
+    """The asker's notice of an offer and the helper's own message about it, as it now stands."""
+    subject = f"{offer.id}:{rq.offer_round(session, offer.request_id, offer.helper_id)}"
+    ids = {"offer_id": offer.id}
+    return (
+        Owed(Effect.OFFER_NOTICE, offer.team_id, asker_id, subject, ids),
+        Owed(Effect.OFFER_CONFIRMATION, offer.team_id, offer.helper_id, subject, ids),
+    )
+
+
+def group_dm(offer: Offer) -> Owed:
+    return Owed(
+        Effect.GROUP_DM, offer.team_id, offer.helper_id, str(offer.id), {"offer_id": offer.id}
+    )
+
+
+# Sending them
+
+
+def deliver(session: Session, slack: SlackPort, message: OutboxMessage) -> Delivered:
+    """Make the Slack calls `message` stands for. No transaction is open during a call."""
+    effect = Effect(message.kind)
+    if effect == Effect.POST_UPDATE:
+        return _update_post(session, slack, int(message.payload["request_id"]))
+    found = _offer(session, int(message.payload["offer_id"]))
+    if found is None:
+        session.commit()
+        return Delivered()
+    offer, request = found
+    senders: dict[Effect, Callable[[], Delivered]] = {
+        Effect.OFFER_NOTICE: lambda: _offer_notice(session, slack, message, offer, request),
+        Effect.OFFER_CONFIRMATION: lambda: _confirmation(session, slack, message, offer, request),
+        Effect.GROUP_DM: lambda: _group_dm(session, slack, message, offer, request),
+        Effect.NO_GROUP_DM_ASKER: lambda: _no_group_dm_asker(
+            session, slack, message, offer, request
+        ),
+        Effect.NO_GROUP_DM_HELPER: lambda: _no_group_dm_helper(
+            session, slack, message, offer, request
+        ),
+    }
+    return senders[effect]()
+
+
+def _update_post(session: Session, slack: SlackPort, request_id: int) -> Delivered:
+    request = queries.get_request(session, request_id, fresh=True)
+    if request is None or not (request.posted_channel and request.posted_ts):
+        session.commit()  # not posted yet: the post, when made, shows the state then
+        return Delivered()
+    message = PostedMessage(request.posted_channel, request.posted_ts)
+    card = live_card(session, request)
+    session.commit()
+    slack.update_request(card, message)
+    return Delivered()
+
+
+def _offer(session: Session, offer_id: int) -> tuple[Offer, HelpRequest] | None:
+    offer = session.get(Offer, offer_id, populate_existing=True)
+    request = queries.get_request(session, offer.request_id, fresh=True) if offer else None
+    if offer is None or request is None:
+        return None
+    return offer, request
+
+
+def _view(offer: Offer) -> OfferView:
+    return OfferView(offer.id, offer.helper_id, offer.status, offer.group_channel)
+
+
+def _offer_notice(
+    session: Session, slack: SlackPort, message: OutboxMessage, offer: Offer, request: HelpRequest
+) -> Delivered:
+    view = _view(offer)
+    if offer.asker_channel and offer.asker_ts:
+        card = card_of(request)
+        session.commit()
+        slack.update_offer_notice(MessageRef(offer.asker_channel, offer.asker_ts), card, view)
+        return Delivered()
+    if offer.status != OfferStatus.OFFERED:
+        session.commit()  # never told, and nothing left to answer
+        return Delivered()
+    card = live_card(session, request)
+    session.commit()
+    ref, found = _post_once(
+        slack, message, request.asker_id, lambda: slack.tell_offer(card, view, message.key)
+    )
+    rq.set_offer(session, offer.id, asker_channel=ref.channel, asker_ts=ref.ts)
+    session.commit()
+    if found:  # posted by an earlier try, perhaps before the offer changed
+        slack.update_offer_notice(ref, card_of(request), view)
+    return Delivered(posted=ref)
+
+
+def _confirmation(
+    session: Session, slack: SlackPort, message: OutboxMessage, offer: Offer, request: HelpRequest
+) -> Delivered:
+    view = _view(offer)
+    if offer.helper_channel and offer.helper_ts:
+        card = card_of(request)
+        session.commit()
+        slack.update_offer_confirmation(
+            MessageRef(offer.helper_channel, offer.helper_ts), card, view
+        )
+        return Delivered()
+    if offer.status == OfferStatus.DECLINED:
+        # Nowhere to update: still, nobody should wonder what happened to their offer.
+        session.commit()
+        ref, _ = _post_once(
+            slack,
+            message,
+            offer.helper_id,
+            lambda: slack.tell_covered(card_of(request), offer.helper_id, message.key),
+        )
+        return Delivered(posted=ref)
+    if offer.status != OfferStatus.OFFERED:
+        session.commit()  # accepted (the group DM tells them) or withdrawn (they know)
+        return Delivered()
+    card = live_card(session, request)
+    session.commit()
+    ref, found = _post_once(
+        slack, message, offer.helper_id, lambda: slack.confirm_offer(card, view, message.key)
+    )
+    rq.set_offer(session, offer.id, helper_channel=ref.channel, helper_ts=ref.ts)
+    session.commit()
+    if found:
+        slack.update_offer_confirmation(ref, card_of(request), view)
+    return Delivered(posted=ref)
+
+
+def _group_dm(
+    session: Session, slack: SlackPort, message: OutboxMessage, offer: Offer, request: HelpRequest
+) -> Delivered:
+    """Open the group DM (conversations.open gives the same one each time), then introduce the
+    two in it. If Slack refuses the group DM, each of them is told directly instead."""
+    card = card_of(request)
+    channel = offer.group_channel
+    then: tuple[Owed, ...] = ()
+    if not channel:
+        session.commit()
+        try:
+            channel = slack.open_group_dm(request.asker_id, offer.helper_id)
+        except SlackError as error:
+            if not is_permanent(error.code):
+                raise
+            log.warning("offer %s: no group DM: %s", offer.id, error.code)
+            subject, ids = str(offer.id), {"offer_id": offer.id}
+            told = (
+                Owed(
+                    Effect.NO_GROUP_DM_ASKER,
+                    offer.team_id,
+                    request.asker_id,
+                    subject,
+                    {**ids, "error": error.code},
+                ),
+                Owed(Effect.NO_GROUP_DM_HELPER, offer.team_id, offer.helper_id, subject, ids),
+            )
+            return Delivered(refused=error.code, then=told)
+        rq.set_offer(session, offer.id, group_channel=channel)
+        offer.group_channel = channel
+        # The offer's messages name the group DM now.
+        then = offer_shown(session, offer, request.asker_id)
+        session.commit()
+    _post_once(
+        slack,
+        message,
+        channel,
+        lambda: slack.introduce(channel, card, offer.helper_id, message.key),
+    )
+    return Delivered(then=then)
+
+
+def _no_group_dm_asker(
+    session: Session, slack: SlackPort, message: OutboxMessage, offer: Offer, request: HelpRequest
+) -> Delivered:
+    session.commit()
+    code = str(message.payload.get("error") or "")
+    ref, _ = _post_once(
+        slack,
+        message,
+        request.asker_id,
+        lambda: slack.tell_no_group_dm(card_of(request), offer.helper_id, code, message.key),
+    )
+    return Delivered(posted=ref)
+
+
+def _no_group_dm_helper(
+    session: Session, slack: SlackPort, message: OutboxMessage, offer: Offer, request: HelpRequest
+) -> Delivered:
+    session.commit()
+    ref, _ = _post_once(
+        slack,
+        message,
+        offer.helper_id,
+        lambda: slack.tell_helper_no_group_dm(card_of(request), offer.helper_id, message.key),
+    )
+    return Delivered(posted=ref)
+
+
+def _post_once(
+    slack: SlackPort, message: OutboxMessage, target: str, post: Callable[[], MessageRef]
+) -> tuple[MessageRef, bool]:
+    """Post `message` unless an earlier try did: where it is, and whether it was found there."""
+    if message.attempts > 1:
+        found = slack.find_effect(target, message.key)
+        if found is not None:
+            return MessageRef(found.channel, found.ts), True
+    try:
+        return post(), False
+    except SlackError as error:
+        if not error.outcome_unknown:
+            raise
+        found = slack.find_effect(target, message.key)
+        if found is None:
+            raise
+        return MessageRef(found.channel, found.ts), True
