@@ -1,0 +1,287 @@
+"""Every message an offer's change owes is delivered once, whatever fails after the commit:
+Slack failing past its retries, the process dying before it sent anything, Slack's answer never
+arriving, or the same click twice. The send job (the scheduler's, here run by hand) delivers
+whatever was left, and never doubles what was sent."""
+
+import json
+
+import pytest
+
+from bot.domain.offers import OfferStatus, OfferView
+from bot.domain.outbox import Effect, OutboxStatus
+from bot.services import deliveries, effects, outbox
+from bot.services.cards import card_of
+from bot.slack.blocks import ids
+from db import queries
+from db.models import Offer, OutboxMessage
+from tests.slack_stand_in.pytest_plugin import ASKER_ID, HELPER_1_ID
+from tests.support import (
+    NO_OFFERS,
+    offer_by_button,
+    offers,
+    post_of,
+    press_in_dm,
+    shown,
+)
+
+# slack_sdk's server-error handler tries a call three times in all.
+TRIES = 3
+
+
+def send_job(session, deps, clock) -> outbox.SendReport:
+    pacer = outbox.Pacer(per_second=1000, sleep=lambda _: None)
+    return outbox.send_due(session, deps.slack, clock=clock, pacer=pacer)
+
+
+def stored(fake_slack, channel: str, contains: str) -> list[dict]:
+    """The messages in `channel` whose text has `contains`, as Slack holds them now."""
+    return [m for (c, _), m in fake_slack.messages.items() if c == channel and contains in m["text"]]
+
+
+def in_dm(fake_slack, user_id: str, contains: str) -> list[dict]:
+    return stored(fake_slack, fake_slack.dm_channel_id(user_id), contains)
+
+
+def notices(fake_slack) -> list[dict]:
+    return in_dm(fake_slack, ASKER_ID, f"<@{HELPER_1_ID}>")
+
+
+def confirmations(fake_slack) -> list[dict]:
+    return in_dm(fake_slack, HELPER_1_ID, "")
+
+
+@pytest.fixture
+def crash_after_commit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The process dies right after a change commits: nothing it owes is sent then."""
+    monkeypatch.setattr(effects, "deliver", lambda *args, **kwargs: None)
+
+
+def owed(session) -> list[OutboxMessage]:
+    return list(session.query(OutboxMessage).filter(OutboxMessage.kind != "nudge").all())
+
+
+# An offer
+
+
+def test_an_offer_when_slack_fails_is_told_later_once(
+    posted, driver, fake_slack, session, clock, deps
+) -> None:
+    fake_slack.server_error("chat.postMessage", times=2 * TRIES)  # notice and confirmation
+    offer_by_button(driver, fake_slack, posted, HELPER_1_ID)
+    assert notices(fake_slack) == []
+    assert confirmations(fake_slack) == []
+    assert "1 person has offered" in shown(post_of(fake_slack, posted))
+
+    assert send_job(session, deps, clock).sent == 0  # backing off
+    clock.advance(minutes=2)
+    send_job(session, deps, clock)
+    clock.advance(minutes=10)
+    send_job(session, deps, clock)
+
+    (notice,) = notices(fake_slack)
+    assert ids.ACCEPT_OFFER in json.dumps(notice["blocks"])
+    (mine,) = confirmations(fake_slack)
+    assert ids.WITHDRAW_OFFER in json.dumps(mine["blocks"])
+    offer = offers(session)[0]
+    assert fake_slack.messages[(offer.asker_channel, offer.asker_ts)] == notice
+
+
+def test_an_offer_whose_process_died_after_the_commit_is_told_by_the_send_job(
+    posted, driver, fake_slack, session, clock, deps, crash_after_commit
+) -> None:
+    offer_by_button(driver, fake_slack, posted, HELPER_1_ID)
+    assert notices(fake_slack) == []
+    assert NO_OFFERS in shown(post_of(fake_slack, posted))
+
+    send_job(session, deps, clock)
+    send_job(session, deps, clock)
+
+    assert len(notices(fake_slack)) == 1
+    assert len(confirmations(fake_slack)) == 1
+    assert "1 person has offered" in shown(post_of(fake_slack, posted))
+    assert {m.status for m in owed(session)} == {OutboxStatus.SENT}
+
+
+def test_a_notice_whose_answer_never_came_is_looked_for_not_posted_again(
+    posted, driver, fake_slack, session, clock, deps
+) -> None:
+    # Slack takes the notice and the connection drops; it can't be looked for at once either.
+    fake_slack.drop_connection("chat.postMessage", performed=True)
+    fake_slack.server_error("conversations.history", times=TRIES)
+    offer_by_button(driver, fake_slack, posted, HELPER_1_ID)
+    assert len(notices(fake_slack)) == 1
+
+    clock.advance(minutes=2)
+    send_job(session, deps, clock)
+    clock.advance(minutes=10)
+    send_job(session, deps, clock)
+
+    (notice,) = notices(fake_slack)
+    offer = offers(session)[0]
+    assert fake_slack.messages[(offer.asker_channel, offer.asker_ts)] == notice
+    assert {m.status for m in owed(session)} == {OutboxStatus.SENT}
+
+
+def test_a_send_that_died_mid_way_is_recovered_without_doubling(
+    posted, driver, fake_slack, session, clock, deps, monkeypatch
+) -> None:
+    """The sender claims the notice, Slack takes it, and the process dies before recording
+    anything: the claim goes stale, and the next send finds the message instead of posting it
+    again."""
+    real = deliveries.deliver
+
+    def dies_after_slack_took_it(session, slack, message):
+        if message.kind != Effect.OFFER_NOTICE:
+            return real(session, slack, message)
+        offer = session.get(Offer, message.payload["offer_id"])
+        card = card_of(queries.get_request(session, offer.request_id))
+        slack.tell_offer(card, OfferView(offer.id, offer.helper_id, offer.status), message.key)
+        raise SystemExit
+
+    monkeypatch.setattr(deliveries, "deliver", dies_after_slack_took_it)
+    with pytest.raises(SystemExit):
+        offer_by_button(driver, fake_slack, posted, HELPER_1_ID)
+    monkeypatch.undo()
+    assert len(notices(fake_slack)) == 1
+    assert offers(session)[0].asker_ts is None
+
+    send_job(session, deps, clock)  # the claim is not stale yet: left alone
+    assert len(notices(fake_slack)) == 1
+    clock.advance(minutes=10)
+    send_job(session, deps, clock)
+    send_job(session, deps, clock)
+
+    (notice,) = notices(fake_slack)
+    offer = offers(session)[0]
+    assert fake_slack.messages[(offer.asker_channel, offer.asker_ts)] == notice
+    assert {m.status for m in owed(session)} == {OutboxStatus.SENT}
+
+
+@pytest.mark.parametrize("clicks", [1, 2])
+def test_a_double_click_offers_once_and_tells_once(
+    posted, driver, fake_slack, session, clock, deps, clicks
+) -> None:
+    for _ in range(clicks):
+        offer_by_button(driver, fake_slack, posted, HELPER_1_ID)
+    send_job(session, deps, clock)
+    assert len(notices(fake_slack)) == 1
+    assert len(confirmations(fake_slack)) == 1
+
+
+# Accepting
+
+
+def test_an_accept_whose_process_died_opens_the_group_dm_from_the_send_job(
+    posted, driver, fake_slack, session, clock, deps, monkeypatch
+) -> None:
+    offer_by_button(driver, fake_slack, posted, HELPER_1_ID)
+    monkeypatch.setattr(effects, "deliver", lambda *args, **kwargs: None)
+    press_in_dm(driver, fake_slack, ASKER_ID, ids.ACCEPT_OFFER)
+    press_in_dm(driver, fake_slack, ASKER_ID, ids.ACCEPT_OFFER)  # the old notice, again
+    assert fake_slack.calls_to("conversations.open") == []
+    monkeypatch.undo()
+
+    send_job(session, deps, clock)
+    send_job(session, deps, clock)
+
+    offer = offers(session)[0]
+    assert offer.status == OfferStatus.ACCEPTED
+    assert offer.group_channel
+    assert len(stored(fake_slack, offer.group_channel, "")) == 1  # the introduction
+    assert f"In progress with <@{HELPER_1_ID}>" in shown(post_of(fake_slack, posted))
+    mine = fake_slack.messages[(offer.helper_channel, offer.helper_ts)]
+    assert "was accepted" in mine["text"]
+    assert f"<#{offer.group_channel}>" in mine["text"]
+    notice = fake_slack.messages[(offer.asker_channel, offer.asker_ts)]
+    assert f"<#{offer.group_channel}>" in notice["text"]
+
+
+def test_an_introduction_slack_failed_is_posted_later_once(
+    posted, driver, fake_slack, session, clock, deps
+) -> None:
+    offer_by_button(driver, fake_slack, posted, HELPER_1_ID)
+    fake_slack.server_error("chat.postMessage", times=TRIES)
+    press_in_dm(driver, fake_slack, ASKER_ID, ids.ACCEPT_OFFER)
+    offer = offers(session)[0]
+    assert offer.group_channel
+    assert stored(fake_slack, offer.group_channel, "") == []
+    assert "was accepted" in fake_slack.messages[(offer.helper_channel, offer.helper_ts)]["text"]
+
+    clock.advance(minutes=2)
+    send_job(session, deps, clock)
+    send_job(session, deps, clock)
+    assert len(stored(fake_slack, offer.group_channel, "")) == 1
+    assert len(fake_slack.calls_to("conversations.open")) == 1  # its channel was kept
+
+
+def test_a_refused_group_dm_tells_both_even_when_slack_fails_at_first(
+    posted, driver, fake_slack, session, clock, deps
+) -> None:
+    offer_by_button(driver, fake_slack, posted, HELPER_1_ID)
+    fake_slack.fail("conversations.open", "user_disabled")
+    fake_slack.server_error("chat.postMessage", times=TRIES)  # the asker's note
+    press_in_dm(driver, fake_slack, ASKER_ID, ids.ACCEPT_OFFER)
+    assert in_dm(fake_slack, ASKER_ID, "couldn't start a conversation") == []
+    assert len(in_dm(fake_slack, HELPER_1_ID, "They'll message you directly")) == 1
+
+    clock.advance(minutes=2)
+    send_job(session, deps, clock)
+    send_job(session, deps, clock)
+    assert len(in_dm(fake_slack, ASKER_ID, "couldn't start a conversation")) == 1
+    assert len(in_dm(fake_slack, HELPER_1_ID, "They'll message you directly")) == 1
+    assert offers(session)[0].group_channel is None
+
+
+# Not now, withdrawing
+
+
+@pytest.mark.parametrize(
+    ("owner", "action", "helper_sees", "asker_sees"),
+    [
+        (ASKER_ID, ids.NOT_NOW_OFFER, "covered for now", "not now"),
+        (HELPER_1_ID, ids.WITHDRAW_OFFER, "You withdrew your offer", "withdrew their offer"),
+    ],
+)
+def test_an_answer_whose_process_died_is_shown_by_the_send_job(
+    posted,
+    driver,
+    fake_slack,
+    session,
+    clock,
+    deps,
+    monkeypatch,
+    owner,
+    action,
+    helper_sees,
+    asker_sees,
+) -> None:
+    offer_by_button(driver, fake_slack, posted, HELPER_1_ID)
+    monkeypatch.setattr(effects, "deliver", lambda *args, **kwargs: None)
+    press_in_dm(driver, fake_slack, owner, action)
+    offer = offers(session)[0]
+    assert helper_sees not in fake_slack.messages[(offer.helper_channel, offer.helper_ts)]["text"]
+    monkeypatch.undo()
+
+    send_job(session, deps, clock)
+    send_job(session, deps, clock)
+
+    assert helper_sees in fake_slack.messages[(offer.helper_channel, offer.helper_ts)]["text"]
+    assert asker_sees in fake_slack.messages[(offer.asker_channel, offer.asker_ts)]["text"]
+    assert len(confirmations(fake_slack)) == 1
+    assert len(notices(fake_slack)) == 1
+
+
+def test_an_update_slack_failed_is_shown_later(
+    posted, driver, fake_slack, session, clock, deps
+) -> None:
+    offer_by_button(driver, fake_slack, posted, HELPER_1_ID)
+    fake_slack.server_error("chat.update", times=3 * TRIES)  # helper, asker, post
+    press_in_dm(driver, fake_slack, HELPER_1_ID, ids.WITHDRAW_OFFER)
+    assert "1 person has offered" in shown(post_of(fake_slack, posted))
+
+    clock.advance(minutes=2)
+    send_job(session, deps, clock)
+    offer = offers(session)[0]
+    assert NO_OFFERS in shown(post_of(fake_slack, posted))
+    assert "You withdrew" in fake_slack.messages[(offer.helper_channel, offer.helper_ts)]["text"]
+    assert "withdrew their" in fake_slack.messages[(offer.asker_channel, offer.asker_ts)]["text"]
