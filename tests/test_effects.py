@@ -35,7 +35,9 @@ def send_job(session, deps, clock) -> outbox.SendReport:
 
 def stored(fake_slack, channel: str, contains: str) -> list[dict]:
     """The messages in `channel` whose text has `contains`, as Slack holds them now."""
-    return [m for (c, _), m in fake_slack.messages.items() if c == channel and contains in m["text"]]
+    return [
+        m for (c, _), m in fake_slack.messages.items() if c == channel and contains in m["text"]
+    ]
 
 
 def in_dm(fake_slack, user_id: str, contains: str) -> list[dict]:

@@ -74,6 +74,8 @@ class Effect(StrEnum):
     GROUP_DM = "group_dm"  # on accept: a group DM of the two, and the introduction in it
     NO_GROUP_DM_ASKER = "no_group_dm_asker"  # when Slack refuses the group DM
     NO_GROUP_DM_HELPER = "no_group_dm_helper"
+    THANKS = "thanks"  # on resolving: to each person thanked, with the asker's note
+    RESOLVED_NOTICE = "resolved_notice"  # the asker told it is resolved and who was thanked
 
 
 # Effects that show a state: one row per thing shown, re-armed by every change to it.

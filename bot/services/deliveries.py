@@ -55,6 +55,22 @@ def offer_shown(session: Session, offer: Offer, asker_id: str) -> tuple[Owed, Ow
     )
 
 
+def thanks(request: HelpRequest, helper_id: str) -> Owed:
+    return Owed(
+        Effect.THANKS,
+        request.team_id,
+        helper_id,
+        f"{request.id}:{helper_id}",
+        {"request_id": request.id, "helper_id": helper_id},
+    )
+
+
+def resolved_notice(request: HelpRequest, answering: MessageRef | None) -> Owed:
+    where = {"channel": answering.channel, "ts": answering.ts} if answering else {}
+    ids = {"request_id": request.id, **where}
+    return Owed(Effect.RESOLVED_NOTICE, request.team_id, request.asker_id, str(request.id), ids)
+
+
 def group_dm(offer: Offer) -> Owed:
     return Owed(
         Effect.GROUP_DM, offer.team_id, offer.helper_id, str(offer.id), {"offer_id": offer.id}
@@ -69,6 +85,10 @@ def deliver(session: Session, slack: SlackPort, message: OutboxMessage) -> Deliv
     effect = Effect(message.kind)
     if effect == Effect.POST_UPDATE:
         return _update_post(session, slack, int(message.payload["request_id"]))
+    if effect == Effect.THANKS:
+        return _thanks(session, slack, message)
+    if effect == Effect.RESOLVED_NOTICE:
+        return _resolved_notice(session, slack, message)
     found = _offer(session, int(message.payload["offer_id"]))
     if found is None:
         session.commit()
@@ -98,6 +118,37 @@ def _update_post(session: Session, slack: SlackPort, request_id: int) -> Deliver
     session.commit()
     slack.update_request(card, message)
     return Delivered()
+
+
+def _thanks(session: Session, slack: SlackPort, message: OutboxMessage) -> Delivered:
+    request_id, helper_id = int(message.payload["request_id"]), str(message.payload["helper_id"])
+    request = queries.get_request(session, request_id, fresh=True)
+    kept = [t for t in rq.thanks_for(session, request_id) if t.to_id == helper_id]
+    session.commit()
+    if request is None or not kept:
+        return Delivered()
+    card, note, impact = card_of(request), kept[0].note, kept[0].impact
+    ref, _ = _post_once(
+        slack, message, helper_id, lambda: slack.thank(card, helper_id, note, impact, message.key)
+    )
+    return Delivered(posted=ref)
+
+
+def _resolved_notice(session: Session, slack: SlackPort, message: OutboxMessage) -> Delivered:
+    request = queries.get_request(session, int(message.payload["request_id"]), fresh=True)
+    thanked = tuple(t.to_id for t in rq.thanks_for(session, request.id)) if request else ()
+    session.commit()
+    if request is None:
+        return Delivered()
+    card, key = card_of(request), message.key
+    channel, ts = message.payload.get("channel"), message.payload.get("ts")
+    if channel and ts:  # written over the message it was resolved from: an idempotent update
+        slack.tell_resolved(card, thanked, MessageRef(str(channel), str(ts)), key)
+        return Delivered()
+    ref, _ = _post_once(
+        slack, message, request.asker_id, lambda: slack.tell_resolved(card, thanked, None, key)
+    )
+    return Delivered(posted=ref)
 
 
 def _offer(session: Session, offer_id: int) -> tuple[Offer, HelpRequest] | None:

@@ -140,8 +140,14 @@ class SlackPort(Protocol):
 
     # Closing the loop
     def thank(
-        self, card: RequestCard, helper_id: str, note: str | None, impact: str | None
-    ) -> None: ...
+        self, card: RequestCard, helper_id: str, note: str | None, impact: str | None, key: str
+    ) -> MessageRef: ...
+
+    def tell_resolved(
+        self, card: RequestCard, thanked: tuple[str, ...], replace: MessageRef | None, key: str
+    ) -> MessageRef:
+        """Tell the asker it is resolved, over the message they resolved it from if any."""
+        ...
 
     def ask_how_it_went(self, card: RequestCard) -> None: ...
 

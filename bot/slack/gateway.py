@@ -11,7 +11,7 @@ from bot.domain.message import Message
 from bot.domain.offers import OfferView
 from bot.domain.requests import RequestCard
 from bot.services.ports import CONNECTION_ERROR, MessageRef, Person, PostedMessage, SlackError
-from bot.slack.blocks import messages, metadata, offers, scheduled
+from bot.slack.blocks import messages, metadata, offers, replies, scheduled
 
 log = logging.getLogger(__name__)
 
@@ -105,9 +105,17 @@ class SlackGateway:
         return MessageRef(posted.channel, posted.ts)
 
     def thank(
-        self, card: RequestCard, helper_id: str, note: str | None, impact: str | None
-    ) -> None:
-        self._send(helper_id, offers.thanks_message(card, note, impact))
+        self, card: RequestCard, helper_id: str, note: str | None, impact: str | None, key: str
+    ) -> MessageRef:
+        rendered = offers.thanks_message(card, note, impact)
+        return self._send(helper_id, rendered, metadata=_effect(key))
+
+    def tell_resolved(
+        self, card: RequestCard, thanked: tuple[str, ...], replace: MessageRef | None, key: str
+    ) -> MessageRef:
+        text = replies.resolved(thanked)
+        rendered = text, replies.answer_blocks(text)
+        return self._send(card.asker_id, rendered, replace, metadata=_effect(key))
 
     def ask_how_it_went(self, card: RequestCard) -> None:
         self._send(card.asker_id, offers.follow_up_message(card))
