@@ -9,18 +9,21 @@ import pytest
 
 from bot.domain.offers import OfferStatus, OfferView
 from bot.domain.outbox import Effect, OutboxStatus
-from bot.services import deliveries, effects, outbox
+from bot.services import deliveries, effects, outbox, status
 from bot.services.cards import card_of
+from bot.services.ports import PostedMessage
 from bot.slack.blocks import ids
 from db import queries
 from db.models import Offer, OutboxMessage
-from tests.slack_stand_in.pytest_plugin import ASKER_ID, HELPER_1_ID
+from tests.slack_stand_in.pytest_plugin import ASKER_ID, HELPER_1_ID, HELPER_2_ID
 from tests.support import (
     NO_OFFERS,
+    note_for,
     offer_by_button,
     offers,
     post_of,
     press_in_dm,
+    resolve_form,
     shown,
 )
 
@@ -287,3 +290,96 @@ def test_an_update_slack_failed_is_shown_later(
     assert NO_OFFERS in shown(post_of(fake_slack, posted))
     assert "You withdrew" in fake_slack.messages[(offer.helper_channel, offer.helper_ts)]["text"]
     assert "withdrew their" in fake_slack.messages[(offer.asker_channel, offer.asker_ts)]["text"]
+
+
+# Resolving
+
+
+def resolve(driver, fake_slack, posted) -> None:
+    form = resolve_form(driver, fake_slack, posted)
+    values = {note_for(HELPER_1_ID): "Thank you for the index"}
+    assert driver.view_submission(form, values, user_id=ASKER_ID).body == ""
+
+
+def thanks_to(fake_slack, helper: str) -> list[dict]:
+    return in_dm(fake_slack, helper, "says thank you")
+
+
+def told_resolved(fake_slack) -> list[dict]:
+    return in_dm(fake_slack, ASKER_ID, "Marked resolved")
+
+
+def test_a_resolution_when_slack_fails_thanks_later_once(
+    posted, driver, fake_slack, session, clock, deps
+) -> None:
+    offer_by_button(driver, fake_slack, posted, HELPER_1_ID)
+    fake_slack.server_error("chat.postMessage", times=TRIES)  # the thanks
+    fake_slack.server_error("chat.update", times=TRIES)  # the post
+    resolve(driver, fake_slack, posted)
+    assert thanks_to(fake_slack, HELPER_1_ID) == []
+    assert "Resolved" not in shown(post_of(fake_slack, posted))
+    assert len(told_resolved(fake_slack)) == 1
+
+    clock.advance(minutes=2)
+    send_job(session, deps, clock)
+    send_job(session, deps, clock)
+    (thanks,) = thanks_to(fake_slack, HELPER_1_ID)
+    assert "Thank you for the index" in shown(thanks)
+    assert f"Resolved, with help from <@{HELPER_1_ID}>" in shown(post_of(fake_slack, posted))
+    assert len(told_resolved(fake_slack)) == 1
+
+
+def test_a_resolution_whose_process_died_is_told_by_the_send_job(
+    posted, driver, fake_slack, session, clock, deps, monkeypatch
+) -> None:
+    offer_by_button(driver, fake_slack, posted, HELPER_1_ID)
+    monkeypatch.setattr(effects, "deliver", lambda *args, **kwargs: None)
+    resolve(driver, fake_slack, posted)
+    assert thanks_to(fake_slack, HELPER_1_ID) == []
+    assert told_resolved(fake_slack) == []
+    monkeypatch.undo()
+
+    send_job(session, deps, clock)
+    send_job(session, deps, clock)
+    assert len(thanks_to(fake_slack, HELPER_1_ID)) == 1
+    assert len(told_resolved(fake_slack)) == 1
+    assert f"Resolved, with help from <@{HELPER_1_ID}>" in shown(post_of(fake_slack, posted))
+
+
+def test_a_resolution_submitted_twice_thanks_once(
+    posted, driver, fake_slack, session, clock, deps
+) -> None:
+    offer_by_button(driver, fake_slack, posted, HELPER_1_ID)
+    form = resolve_form(driver, fake_slack, posted)
+    values = {note_for(HELPER_1_ID): "Thank you for the index"}
+    driver.view_submission(form, values, user_id=ASKER_ID)
+    driver.view_submission(form, values, user_id=ASKER_ID)
+    send_job(session, deps, clock)
+    assert len(thanks_to(fake_slack, HELPER_1_ID)) == 1
+    assert len(told_resolved(fake_slack)) == 1
+
+
+def test_a_post_update_racing_a_newer_change_ends_current(
+    posted, driver, fake_slack, session, clock, deps, monkeypatch
+) -> None:
+    """A change commits while an older render of the post is on its way, and the older one
+    lands last: the change re-armed the post's row, so the older render's sender sends again."""
+    real = deliveries.deliver
+    raced = []
+
+    def landing_late(session_, slack, message):
+        if message.kind != Effect.POST_UPDATE or raced:
+            return real(session_, slack, message)
+        raced.append(True)
+        request = queries.get_request(session_, posted.id, fresh=True)
+        older = status.live_card(session_, request)
+        session_.commit()
+        offer_by_button(driver, fake_slack, posted, HELPER_2_ID)  # updates the post itself
+        assert "2 people have offered" in shown(post_of(fake_slack, posted))
+        slack.update_request(older, PostedMessage(posted.posted_channel, posted.posted_ts))
+        return deliveries.Delivered()
+
+    monkeypatch.setattr(deliveries, "deliver", landing_late)
+    offer_by_button(driver, fake_slack, posted, HELPER_1_ID)
+    assert raced
+    assert "2 people have offered" in shown(post_of(fake_slack, posted))
