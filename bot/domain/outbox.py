@@ -76,10 +76,14 @@ class Effect(StrEnum):
     NO_GROUP_DM_HELPER = "no_group_dm_helper"
     THANKS = "thanks"  # on resolving: to each person thanked, with the asker's note
     RESOLVED_NOTICE = "resolved_notice"  # the asker told it is resolved and who was thanked
+    PASSED_THANKS = "passed_thanks"  # a direct ask the helper passed on, replaced with thanks
+    DECLINE_FEEDBACK = "decline_feedback"  # the asker's one message gathering why helpers passed
 
 
 # Effects that show a state: one row per thing shown, re-armed by every change to it.
-SHOWING_STATE = frozenset({Effect.POST_UPDATE, Effect.OFFER_NOTICE, Effect.OFFER_CONFIRMATION})
+SHOWING_STATE = frozenset(
+    {Effect.POST_UPDATE, Effect.OFFER_NOTICE, Effect.OFFER_CONFIRMATION, Effect.DECLINE_FEEDBACK}
+)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from bot.domain.feedback import summarise_declines
 from bot.domain.offers import OfferStatus, OfferView
 from bot.domain.outbox import Effect, Owed, is_permanent
 from bot.services.cards import card_of
@@ -71,6 +72,17 @@ def resolved_notice(request: HelpRequest, answering: MessageRef | None) -> Owed:
     return Owed(Effect.RESOLVED_NOTICE, request.team_id, request.asker_id, str(request.id), ids)
 
 
+def passed_thanks(request: HelpRequest, helper_id: str, direct_ask: MessageRef) -> Owed:
+    ids = {"request_id": request.id, "channel": direct_ask.channel, "ts": direct_ask.ts}
+    subject = f"{request.id}:{helper_id}"
+    return Owed(Effect.PASSED_THANKS, request.team_id, helper_id, subject, ids)
+
+
+def decline_feedback(request: HelpRequest) -> Owed:
+    ids = {"request_id": request.id}
+    return Owed(Effect.DECLINE_FEEDBACK, request.team_id, request.asker_id, str(request.id), ids)
+
+
 def group_dm(offer: Offer) -> Owed:
     return Owed(
         Effect.GROUP_DM, offer.team_id, offer.helper_id, str(offer.id), {"offer_id": offer.id}
@@ -89,6 +101,10 @@ def deliver(session: Session, slack: SlackPort, message: OutboxMessage) -> Deliv
         return _thanks(session, slack, message)
     if effect == Effect.RESOLVED_NOTICE:
         return _resolved_notice(session, slack, message)
+    if effect == Effect.PASSED_THANKS:
+        return _passed_thanks(session, slack, message)
+    if effect == Effect.DECLINE_FEEDBACK:
+        return _decline_feedback(session, slack, message)
     found = _offer(session, int(message.payload["offer_id"]))
     if found is None:
         session.commit()
@@ -148,6 +164,48 @@ def _resolved_notice(session: Session, slack: SlackPort, message: OutboxMessage)
     ref, _ = _post_once(
         slack, message, request.asker_id, lambda: slack.tell_resolved(card, thanked, None, key)
     )
+    return Delivered(posted=ref)
+
+
+def _passed_thanks(session: Session, slack: SlackPort, message: OutboxMessage) -> Delivered:
+    request = queries.get_request(session, int(message.payload["request_id"]), fresh=True)
+    session.commit()
+    if request is not None:
+        ref = MessageRef(str(message.payload["channel"]), str(message.payload["ts"]))
+        slack.thank_for_passing(ref, card_of(request))
+    return Delivered()
+
+
+def _decline_feedback(session: Session, slack: SlackPort, message: OutboxMessage) -> Delivered:
+    """The asker's one message on why helpers passed, gathered and without names: posted
+    once, then updated in place as more pass."""
+    request = queries.get_request(session, int(message.payload["request_id"]), fresh=True)
+    if request is None:
+        session.commit()
+        return Delivered()
+    feedback = summarise_declines(
+        rq.decline_reasons(session, request.id),
+        has_deadline=request.needed_by is not None,
+        in_channel=request.posted_ts is not None and request.recipient_id is None,
+    )
+    card = card_of(request)
+    session.commit()
+    if feedback is None:
+        return Delivered()
+    if request.feedback_channel and request.feedback_ts:
+        ref = MessageRef(request.feedback_channel, request.feedback_ts)
+        slack.tell_declines(card, feedback, ref, message.key)
+        return Delivered()
+    ref, found = _post_once(
+        slack,
+        message,
+        request.asker_id,
+        lambda: slack.tell_declines(card, feedback, None, message.key),
+    )
+    rq.set_feedback_message(session, request.id, ref.channel, ref.ts)
+    session.commit()
+    if found:
+        slack.tell_declines(card, feedback, ref, message.key)
     return Delivered(posted=ref)
 
 

@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
-from bot.domain.feedback import summarise_declines
 from bot.domain.offers import (
     DECLINE_NOTE_MAX_CHARS,
     Answer,
@@ -25,18 +24,15 @@ from bot.domain.offers import (
 )
 from bot.domain.requests import RequestCard, RequestStatus
 from bot.services import deliveries, people, routing
-from bot.services.cards import card_of, who
+from bot.services.cards import who
 from bot.services.effects import Effects, commit_and_deliver
-from bot.services.ports import MessageRef, SlackError, SlackPort
+from bot.services.ports import MessageRef, SlackPort
 from bot.services.status import card_for
 from db import offer_queries as rq
 from db import queries, routing_queries
 from db.models import HelpRequest, Offer
 
 log = logging.getLogger(__name__)
-
-# Each pass re-reads the reasons; another is needed only if someone passed meanwhile.
-FEEDBACK_ATTEMPTS = 5
 
 
 def _open_request(session: Session, request_id: int, helper_id: str) -> HelpRequest | Answer:
@@ -367,17 +363,14 @@ def decline_help(
     rq.record_event(
         session, request, EventKind.PASSED, now, actor_id=helper_id, detail=reason.value
     )
-    session.commit()
-    log.info("request %s: %s passed (%s)", request_id, helper_id, reason)
-    card = card_of(request)
+    effects = Effects()
     if direct_ask is not None:
-        try:
-            slack.thank_for_passing(direct_ask, card)
-        except SlackError as error:
-            log.warning("could not update a direct ask: %s", error.code)
+        effects.owe(deliveries.passed_thanks(request, helper_id, direct_ask))
+    effects.owe(deliveries.decline_feedback(request))
+    commit_and_deliver(session, slack, effects, clock=clock)
+    log.info("request %s: %s passed (%s)", request_id, helper_id, reason)
     session.refresh(request)
     routing.ask_suggested(session, slack, request, 1, clock)
-    tell_declines(session, slack, request_id)
     return Answer.DECLINED
 
 
@@ -391,45 +384,3 @@ def decline_form(
     if card.status != RequestStatus.OPEN:
         return Answer.NOT_OPEN, None
     return None, card
-
-
-def tell_declines(session: Session, slack: SlackPort, request_id: int) -> None:
-    """Post, or update in place, the asker's one message gathering why helpers passed. As with
-    the post, it is rendered again if someone passed while it was being sent."""
-    for _ in range(FEEDBACK_ATTEMPTS):
-        request = queries.get_request(session, request_id, fresh=True)
-        if request is None:
-            session.commit()
-            return
-        reasons = rq.decline_reasons(session, request_id)
-        feedback = summarise_declines(
-            reasons,
-            has_deadline=request.needed_by is not None,
-            in_channel=request.posted_ts is not None and request.recipient_id is None,
-        )
-        if feedback is None:
-            session.commit()
-            return
-        replace = None
-        if request.feedback_ts:
-            replace = MessageRef(request.feedback_channel or "", request.feedback_ts)
-        elif request.feedback_ts == "" or not rq.claim_feedback_message(session, request_id):
-            # Someone else is posting it right now; their re-check includes this reason.
-            session.commit()
-            return
-        card = card_of(request)
-        session.commit()
-        try:
-            sent = slack.tell_declines(card, feedback, replace)
-        except SlackError as error:
-            log.warning("request %s: decline feedback not sent: %s", request_id, error.code)
-            if replace is None:
-                rq.set_feedback_message(session, request_id, None, None)
-                session.commit()
-            return
-        if replace is None:
-            rq.set_feedback_message(session, request_id, sent.channel, sent.ts)
-        if rq.count_declines(session, request_id) == len(reasons):
-            session.commit()
-            return
-        session.commit()

@@ -152,7 +152,7 @@ class SlackPort(Protocol):
     def ask_how_it_went(self, card: RequestCard) -> None: ...
 
     def tell_declines(
-        self, card: RequestCard, feedback: DeclineFeedback, replace: MessageRef | None
+        self, card: RequestCard, feedback: DeclineFeedback, replace: MessageRef | None, key: str
     ) -> MessageRef: ...
 
     # Scheduled messages (nudges, digests), laid out by kind and tagged with their outbox key

@@ -121,9 +121,10 @@ class SlackGateway:
         self._send(card.asker_id, offers.follow_up_message(card))
 
     def tell_declines(
-        self, card: RequestCard, feedback: DeclineFeedback, replace: MessageRef | None
+        self, card: RequestCard, feedback: DeclineFeedback, replace: MessageRef | None, key: str
     ) -> MessageRef:
-        return self._send(card.asker_id, offers.declines_message(card, feedback), replace)
+        rendered = offers.declines_message(card, feedback)
+        return self._send(card.asker_id, rendered, replace, metadata=_effect(key))
 
     def tell_no_group_dm(
         self, card: RequestCard, helper_id: str, error_code: str, key: str
