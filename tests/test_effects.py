@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from bot.domain.offers import OfferStatus, OfferView
+from bot.domain.offers import DeclineReason, OfferStatus, OfferView, Route
 from bot.domain.outbox import Effect, OutboxStatus
 from bot.services import deliveries, effects, outbox, status
 from bot.services.cards import card_of
@@ -18,13 +18,18 @@ from db.models import Offer, OutboxMessage
 from tests.slack_stand_in.pytest_plugin import ASKER_ID, HELPER_1_ID, HELPER_2_ID
 from tests.support import (
     NO_OFFERS,
+    answer_direct_ask,
+    direct_ask,
+    last_view,
     note_for,
     offer_by_button,
     offers,
     post_of,
     press_in_dm,
     resolve_form,
+    send,
     shown,
+    the_request,
 )
 
 # slack_sdk's server-error handler tries a call three times in all.
@@ -383,3 +388,51 @@ def test_a_post_update_racing_a_newer_change_ends_current(
     offer_by_button(driver, fake_slack, posted, HELPER_1_ID)
     assert raced
     assert "2 people have offered" in shown(post_of(fake_slack, posted))
+
+
+# Passing on a direct ask
+
+
+def pass_on(driver, fake_slack, helper: str) -> None:
+    answer_direct_ask(driver, fake_slack, helper, ids.DECLINE_HELP)
+    values = {ids.DECLINE_REASON_INPUT: DeclineReason.DEADLINE.value}
+    driver.view_submission(last_view(fake_slack), values, user_id=helper)
+
+
+def feedback(fake_slack) -> list[dict]:
+    return in_dm(fake_slack, ASKER_ID, "passed")
+
+
+def test_feedback_whose_process_died_is_sent_by_the_send_job(
+    helpers, open_ask_modal, driver, fake_slack, session, clock, deps, monkeypatch
+) -> None:
+    send(fake_slack, driver, open_ask_modal(), clock, Route.DIRECT)
+    ts, _ = direct_ask(fake_slack, "UDB3")
+    monkeypatch.setattr(effects, "deliver", lambda *args, **kwargs: None)
+    pass_on(driver, fake_slack, "UDB3")
+    assert feedback(fake_slack) == []
+    monkeypatch.undo()
+
+    send_job(session, deps, clock)
+    send_job(session, deps, clock)
+    (said,) = feedback(fake_slack)
+    assert "One person passed" in said["text"]
+    assert "No problem" in fake_slack.messages[(fake_slack.dm_channel_id("UDB3"), ts)]["text"]
+    request = the_request(session)
+    assert fake_slack.messages[(request.feedback_channel, request.feedback_ts)] == said
+
+
+def test_feedback_slack_failed_is_posted_once_showing_every_pass(
+    helpers, open_ask_modal, driver, fake_slack, session, clock, deps
+) -> None:
+    send(fake_slack, driver, open_ask_modal(), clock, Route.DIRECT)
+    fake_slack.server_error("chat.postMessage", times=TRIES)  # the feedback
+    pass_on(driver, fake_slack, "UDB3")
+    assert feedback(fake_slack) == []
+    pass_on(driver, fake_slack, "UDB4")  # re-arms the same message: posted now, with both
+
+    clock.advance(minutes=2)
+    send_job(session, deps, clock)
+    send_job(session, deps, clock)
+    (said,) = feedback(fake_slack)
+    assert "Two people passed" in said["text"]
