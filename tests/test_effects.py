@@ -140,9 +140,9 @@ def test_a_send_that_died_mid_way_is_recovered_without_doubling(
     again."""
     real = deliveries.deliver
 
-    def dies_after_slack_took_it(session, slack, message):
+    def dies_after_slack_took_it(session, slack, message, clock):
         if message.kind != Effect.OFFER_NOTICE:
-            return real(session, slack, message)
+            return real(session, slack, message, clock)
         offer = session.get(Offer, message.payload["offer_id"])
         card = card_of(queries.get_request(session, offer.request_id))
         slack.tell_offer(card, OfferView(offer.id, offer.helper_id, offer.status), message.key)
@@ -372,9 +372,9 @@ def test_a_post_update_racing_a_newer_change_ends_current(
     real = deliveries.deliver
     raced = []
 
-    def landing_late(session_, slack, message):
+    def landing_late(session_, slack, message, clock_):
         if message.kind != Effect.POST_UPDATE or raced:
-            return real(session_, slack, message)
+            return real(session_, slack, message, clock_)
         raced.append(True)
         request = queries.get_request(session_, posted.id, fresh=True)
         older = status.live_card(session_, request)

@@ -78,6 +78,7 @@ class Effect(StrEnum):
     RESOLVED_NOTICE = "resolved_notice"  # the asker told it is resolved and who was thanked
     PASSED_THANKS = "passed_thanks"  # a direct ask the helper passed on, replaced with thanks
     DECLINE_FEEDBACK = "decline_feedback"  # the asker's one message gathering why helpers passed
+    DIRECT_ASK = "direct_ask"  # a suggested helper asked directly
 
 
 # Effects that show a state: one row per thing shown, re-armed by every change to it.

@@ -12,15 +12,17 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from bot.clock import Clock
 from bot.domain.feedback import summarise_declines
-from bot.domain.offers import OfferStatus, OfferView
+from bot.domain.offers import OfferStatus, OfferView, SuggestionStatus
 from bot.domain.outbox import Effect, Owed, is_permanent
+from bot.domain.requests import RequestStatus
 from bot.services.cards import card_of
 from bot.services.ports import MessageRef, PostedMessage, SlackError, SlackPort
 from bot.services.status import live_card
 from db import offer_queries as rq
-from db import queries
-from db.models import HelpRequest, Offer, OutboxMessage
+from db import queries, routing_queries
+from db.models import HelpRequest, Offer, OutboxMessage, Suggestion
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +85,12 @@ def decline_feedback(request: HelpRequest) -> Owed:
     return Owed(Effect.DECLINE_FEEDBACK, request.team_id, request.asker_id, str(request.id), ids)
 
 
+def direct_ask(request: HelpRequest, suggestion: Suggestion) -> Owed:
+    ids = {"request_id": request.id, "suggestion_id": suggestion.id}
+    subject = f"{request.id}:{suggestion.user_id}"
+    return Owed(Effect.DIRECT_ASK, request.team_id, suggestion.user_id, subject, ids)
+
+
 def group_dm(offer: Offer) -> Owed:
     return Owed(
         Effect.GROUP_DM, offer.team_id, offer.helper_id, str(offer.id), {"offer_id": offer.id}
@@ -92,7 +100,7 @@ def group_dm(offer: Offer) -> Owed:
 # Sending them
 
 
-def deliver(session: Session, slack: SlackPort, message: OutboxMessage) -> Delivered:
+def deliver(session: Session, slack: SlackPort, message: OutboxMessage, clock: Clock) -> Delivered:
     """Make the Slack calls `message` stands for. No transaction is open during a call."""
     effect = Effect(message.kind)
     if effect == Effect.POST_UPDATE:
@@ -105,6 +113,8 @@ def deliver(session: Session, slack: SlackPort, message: OutboxMessage) -> Deliv
         return _passed_thanks(session, slack, message)
     if effect == Effect.DECLINE_FEEDBACK:
         return _decline_feedback(session, slack, message)
+    if effect == Effect.DIRECT_ASK:
+        return _direct_ask(session, slack, message, clock)
     found = _offer(session, int(message.payload["offer_id"]))
     if found is None:
         session.commit()
@@ -206,6 +216,38 @@ def _decline_feedback(session: Session, slack: SlackPort, message: OutboxMessage
     session.commit()
     if found:
         slack.tell_declines(card, feedback, ref, message.key)
+    return Delivered(posted=ref)
+
+
+def _direct_ask(
+    session: Session, slack: SlackPort, message: OutboxMessage, clock: Clock
+) -> Delivered:
+    """Ask a suggested helper, while the request is open. Someone Slack won't let the app DM
+    (they left, or are an app) counts as not available."""
+    request = queries.get_request(session, int(message.payload["request_id"]), fresh=True)
+    suggestion = session.get(Suggestion, int(message.payload["suggestion_id"]))
+    if request is None or suggestion is None or request.status != RequestStatus.OPEN:
+        session.commit()
+        return Delivered()
+    card, helper_id = card_of(request), suggestion.user_id
+    reasons = tuple(suggestion.reasons.splitlines())
+    session.commit()
+    try:
+        ref, _ = _post_once(
+            slack,
+            message,
+            helper_id,
+            lambda: slack.ask_directly(card, helper_id, reasons, message.key),
+        )
+    except SlackError as error:
+        if not is_permanent(error.code):
+            raise
+        log.warning("could not ask %s about request %s: %s", helper_id, request.id, error.code)
+        routing_queries.set_suggestion_status(
+            session, suggestion.id, SuggestionStatus.DECLINED, clock()
+        )
+        session.commit()
+        return Delivered(refused=error.code)
     return Delivered(posted=ref)
 
 

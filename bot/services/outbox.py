@@ -142,7 +142,7 @@ def _send_effect(
     for _ in range(RESEND_ATTEMPTS):
         seen = message.version
         try:
-            delivered = deliveries.deliver(session, slack, message)
+            delivered = deliveries.deliver(session, slack, message, clock)
         except SlackError as error:
             return _failed(session, message, error.code, clock), owed
         posted = {}
@@ -199,7 +199,7 @@ def _update_shown(
         seen = message.version
         session.commit()
         try:
-            deliveries.deliver(session, slack, message)
+            deliveries.deliver(session, slack, message, clock)
         except SlackError as error:
             oq.finish(session, message_id, attempts=message.attempts + 1)
             message.attempts += 1

@@ -68,9 +68,10 @@ class SlackGateway:
         self._send(card.asker_id, notice, replace)
 
     def ask_directly(
-        self, card: RequestCard, helper_id: str, reasons: tuple[str, ...]
-    ) -> PostedMessage:
-        return self._post(helper_id, messages.direct_ask_message(card, reasons))
+        self, card: RequestCard, helper_id: str, reasons: tuple[str, ...], key: str
+    ) -> MessageRef:
+        rendered = messages.direct_ask_message(card, reasons)
+        return self._send(helper_id, rendered, metadata=_effect(key))
 
     def tell_asked(self, card: RequestCard, helper_ids: tuple[str, ...], widened: bool) -> None:
         self._send(card.asker_id, _plain(messages.asked_notice(helper_ids, widened)))
