@@ -6,15 +6,16 @@ whatever was left, and never doubles what was sent."""
 import json
 
 import pytest
+from sqlalchemy import select
 
-from bot.domain.offers import DeclineReason, OfferStatus, OfferView, Route
+from bot.domain.offers import DeclineReason, OfferStatus, OfferView, Route, SuggestionStatus
 from bot.domain.outbox import Effect, OutboxStatus
 from bot.services import deliveries, effects, outbox, status
 from bot.services.cards import card_of
-from bot.services.ports import PostedMessage
+from bot.services.ports import PostedMessage, SlackError
 from bot.slack.blocks import ids
 from db import queries
-from db.models import Offer, OutboxMessage
+from db.models import Offer, OutboxMessage, Suggestion
 from tests.slack_stand_in.pytest_plugin import ASKER_ID, HELPER_1_ID, HELPER_2_ID
 from tests.support import (
     NO_OFFERS,
@@ -436,3 +437,68 @@ def test_feedback_slack_failed_is_posted_once_showing_every_pass(
     send_job(session, deps, clock)
     (said,) = feedback(fake_slack)
     assert "Two people passed" in said["text"]
+
+
+# Direct asks
+
+
+def asks_to(fake_slack, helper: str) -> list[dict]:
+    return in_dm(fake_slack, helper, "asking you directly for help")
+
+
+def suggested(session) -> dict[str, SuggestionStatus]:
+    session.expire_all()
+    return {r.user_id: r.status for r in session.scalars(select(Suggestion))}
+
+
+def test_direct_asks_whose_process_died_are_sent_by_the_send_job(
+    helpers, open_ask_modal, driver, fake_slack, session, clock, deps, monkeypatch
+) -> None:
+    monkeypatch.setattr(effects, "deliver", lambda *args, **kwargs: None)
+    send(fake_slack, driver, open_ask_modal(), clock, Route.DIRECT)
+    assert asks_to(fake_slack, "UDB1") == []
+    monkeypatch.undo()
+
+    send_job(session, deps, clock)
+    send_job(session, deps, clock)
+    for helper in ("UDB1", "UDB2", "UDB3", "UDB4", "UDB5"):
+        assert len(asks_to(fake_slack, helper)) == 1, helper
+    assert asks_to(fake_slack, "UDB6") == []
+
+
+def test_a_direct_ask_slack_failed_is_sent_later_once(
+    helpers, open_ask_modal, driver, fake_slack, session, clock, deps
+) -> None:
+    fake_slack.server_error("chat.postMessage", times=TRIES)  # the first direct ask
+    send(fake_slack, driver, open_ask_modal(), clock, Route.DIRECT)
+    failed = [h for h in ("UDB1", "UDB2", "UDB3", "UDB4", "UDB5") if not asks_to(fake_slack, h)]
+    assert failed == ["UDB1"]
+    assert suggested(session)["UDB1"] == SuggestionStatus.ASKED  # still theirs to answer
+
+    clock.advance(minutes=2)
+    send_job(session, deps, clock)
+    send_job(session, deps, clock)
+    for helper in ("UDB1", "UDB2", "UDB3", "UDB4", "UDB5"):
+        assert len(asks_to(fake_slack, helper)) == 1, helper
+    assert suggested(session)["UDB6"] == SuggestionStatus.SUGGESTED
+
+
+def test_a_helper_slack_refuses_is_passed_over_for_the_next(
+    helpers, open_ask_modal, driver, fake_slack, session, clock, deps, monkeypatch
+) -> None:
+    real = deps.slack.ask_directly
+
+    def refusing(card, helper_id, reasons, key):
+        if helper_id == "UDB2":
+            raise SlackError("user_not_found")
+        return real(card, helper_id, reasons, key)
+
+    monkeypatch.setattr(deps.slack, "ask_directly", refusing)
+    send(fake_slack, driver, open_ask_modal(), clock, Route.DIRECT)
+    statuses = suggested(session)
+    assert statuses["UDB2"] == SuggestionStatus.DECLINED
+    assert statuses["UDB6"] == SuggestionStatus.ASKED
+    assert asks_to(fake_slack, "UDB2") == []
+    assert len(asks_to(fake_slack, "UDB6")) == 1
+    send_job(session, deps, clock)
+    assert asks_to(fake_slack, "UDB2") == []
