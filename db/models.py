@@ -315,7 +315,7 @@ class OutboxMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))
-    key: Mapped[str] = mapped_column(String(200), unique=True)  # kind:target:period
+    key: Mapped[str] = mapped_column(String(200), unique=True)  # kind:target:period, effect:subject
     kind: Mapped[str] = mapped_column(String(32))
     target: Mapped[str] = mapped_column(String(32))  # a user (DM) or a channel
     period: Mapped[str] = mapped_column(String(64))

@@ -4,6 +4,8 @@ arriving, or the same click twice. The send job (the scheduler's, here run by ha
 whatever was left, and never doubles what was sent."""
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import select
@@ -61,10 +63,12 @@ def confirmations(fake_slack) -> list[dict]:
     return in_dm(fake_slack, HELPER_1_ID, "")
 
 
-@pytest.fixture
-def crash_after_commit(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The process dies right after a change commits: nothing it owes is sent then."""
-    monkeypatch.setattr(effects, "deliver", lambda *args, **kwargs: None)
+@contextmanager
+def crash_after_commit(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The process dies right after each change commits: nothing it owes is sent then."""
+    with monkeypatch.context() as patched:
+        patched.setattr(effects, "deliver", lambda *args, **kwargs: None)
+        yield
 
 
 def owed(session) -> list[OutboxMessage]:
@@ -98,9 +102,10 @@ def test_an_offer_when_slack_fails_is_told_later_once(
 
 
 def test_an_offer_whose_process_died_after_the_commit_is_told_by_the_send_job(
-    posted, driver, fake_slack, session, clock, deps, crash_after_commit
+    posted, driver, fake_slack, session, clock, deps, monkeypatch
 ) -> None:
-    offer_by_button(driver, fake_slack, posted, HELPER_1_ID)
+    with crash_after_commit(monkeypatch):
+        offer_by_button(driver, fake_slack, posted, HELPER_1_ID)
     assert notices(fake_slack) == []
     assert NO_OFFERS in shown(post_of(fake_slack, posted))
 
@@ -186,11 +191,10 @@ def test_an_accept_whose_process_died_opens_the_group_dm_from_the_send_job(
     posted, driver, fake_slack, session, clock, deps, monkeypatch
 ) -> None:
     offer_by_button(driver, fake_slack, posted, HELPER_1_ID)
-    monkeypatch.setattr(effects, "deliver", lambda *args, **kwargs: None)
-    press_in_dm(driver, fake_slack, ASKER_ID, ids.ACCEPT_OFFER)
-    press_in_dm(driver, fake_slack, ASKER_ID, ids.ACCEPT_OFFER)  # the old notice, again
-    assert fake_slack.calls_to("conversations.open") == []
-    monkeypatch.undo()
+    with crash_after_commit(monkeypatch):
+        press_in_dm(driver, fake_slack, ASKER_ID, ids.ACCEPT_OFFER)
+        press_in_dm(driver, fake_slack, ASKER_ID, ids.ACCEPT_OFFER)  # the old notice, again
+        assert fake_slack.calls_to("conversations.open") == []
 
     send_job(session, deps, clock)
     send_job(session, deps, clock)
@@ -267,11 +271,12 @@ def test_an_answer_whose_process_died_is_shown_by_the_send_job(
     asker_sees,
 ) -> None:
     offer_by_button(driver, fake_slack, posted, HELPER_1_ID)
-    monkeypatch.setattr(effects, "deliver", lambda *args, **kwargs: None)
-    press_in_dm(driver, fake_slack, owner, action)
-    offer = offers(session)[0]
-    assert helper_sees not in fake_slack.messages[(offer.helper_channel, offer.helper_ts)]["text"]
-    monkeypatch.undo()
+    with crash_after_commit(monkeypatch):
+        press_in_dm(driver, fake_slack, owner, action)
+        offer = offers(session)[0]
+        assert (
+            helper_sees not in fake_slack.messages[(offer.helper_channel, offer.helper_ts)]["text"]
+        )
 
     send_job(session, deps, clock)
     send_job(session, deps, clock)
@@ -339,11 +344,10 @@ def test_a_resolution_whose_process_died_is_told_by_the_send_job(
     posted, driver, fake_slack, session, clock, deps, monkeypatch
 ) -> None:
     offer_by_button(driver, fake_slack, posted, HELPER_1_ID)
-    monkeypatch.setattr(effects, "deliver", lambda *args, **kwargs: None)
-    resolve(driver, fake_slack, posted)
-    assert thanks_to(fake_slack, HELPER_1_ID) == []
-    assert told_resolved(fake_slack) == []
-    monkeypatch.undo()
+    with crash_after_commit(monkeypatch):
+        resolve(driver, fake_slack, posted)
+        assert thanks_to(fake_slack, HELPER_1_ID) == []
+        assert told_resolved(fake_slack) == []
 
     send_job(session, deps, clock)
     send_job(session, deps, clock)
@@ -409,10 +413,9 @@ def test_feedback_whose_process_died_is_sent_by_the_send_job(
 ) -> None:
     send(fake_slack, driver, open_ask_modal(), clock, Route.DIRECT)
     ts, _ = direct_ask(fake_slack, "UDB3")
-    monkeypatch.setattr(effects, "deliver", lambda *args, **kwargs: None)
-    pass_on(driver, fake_slack, "UDB3")
-    assert feedback(fake_slack) == []
-    monkeypatch.undo()
+    with crash_after_commit(monkeypatch):
+        pass_on(driver, fake_slack, "UDB3")
+        assert feedback(fake_slack) == []
 
     send_job(session, deps, clock)
     send_job(session, deps, clock)
@@ -454,10 +457,9 @@ def suggested(session) -> dict[str, SuggestionStatus]:
 def test_direct_asks_whose_process_died_are_sent_by_the_send_job(
     helpers, open_ask_modal, driver, fake_slack, session, clock, deps, monkeypatch
 ) -> None:
-    monkeypatch.setattr(effects, "deliver", lambda *args, **kwargs: None)
-    send(fake_slack, driver, open_ask_modal(), clock, Route.DIRECT)
-    assert asks_to(fake_slack, "UDB1") == []
-    monkeypatch.undo()
+    with crash_after_commit(monkeypatch):
+        send(fake_slack, driver, open_ask_modal(), clock, Route.DIRECT)
+        assert asks_to(fake_slack, "UDB1") == []
 
     send_job(session, deps, clock)
     send_job(session, deps, clock)

@@ -121,8 +121,8 @@ def deliver(session: Session, slack: SlackPort, message: OutboxMessage, clock: C
         return Delivered()
     offer, request = found
     senders: dict[Effect, Callable[[], Delivered]] = {
-        Effect.OFFER_NOTICE: lambda: _offer_notice(session, slack, message, offer, request),
-        Effect.OFFER_CONFIRMATION: lambda: _confirmation(session, slack, message, offer, request),
+        Effect.OFFER_NOTICE: lambda: _offer_message(session, slack, message, offer, request),
+        Effect.OFFER_CONFIRMATION: lambda: _offer_message(session, slack, message, offer, request),
         Effect.GROUP_DM: lambda: _group_dm(session, slack, message, offer, request),
         Effect.NO_GROUP_DM_ASKER: lambda: _no_group_dm_asker(
             session, slack, message, offer, request
@@ -263,64 +263,42 @@ def _view(offer: Offer) -> OfferView:
     return OfferView(offer.id, offer.helper_id, offer.status, offer.group_channel)
 
 
-def _offer_notice(
+def _offer_message(
     session: Session, slack: SlackPort, message: OutboxMessage, offer: Offer, request: HelpRequest
 ) -> Delivered:
+    """The asker's notice of the offer, or the helper's own message about it, as the offer now
+    stands: updated where it is, or posted (once) and recorded on the offer."""
+    card, helper, key = card_of(request), offer.helper_id, message.key
+    to_asker = message.kind == Effect.OFFER_NOTICE
+    side = "asker" if to_asker else "helper"
+    held = _held(getattr(offer, f"{side}_channel"), getattr(offer, f"{side}_ts"))
     view = _view(offer)
-    if offer.asker_channel and offer.asker_ts:
-        card = card_of(request)
+    update = slack.update_offer_notice if to_asker else slack.update_offer_confirmation
+    if held is not None:
         session.commit()
-        slack.update_offer_notice(MessageRef(offer.asker_channel, offer.asker_ts), card, view)
+        update(held, card, view)
         return Delivered()
+    if offer.status == OfferStatus.DECLINED and not to_asker:
+        # Nowhere to update: still, nobody should wonder what happened to their offer.
+        return _tell(session, slack, message, lambda: slack.tell_covered(card, helper, key))
     if offer.status != OfferStatus.OFFERED:
-        session.commit()  # never told, and nothing left to answer
+        # Never shown, and nothing left to answer: accepted (the group DM tells them), declined
+        # (the helper's message says so) or withdrawn (they know).
+        session.commit()
         return Delivered()
     card = live_card(session, request)
     session.commit()
-    ref, found = _post_once(
-        slack, message, request.asker_id, lambda: slack.tell_offer(card, view, message.key)
-    )
-    rq.set_offer(session, offer.id, asker_channel=ref.channel, asker_ts=ref.ts)
+    post = slack.tell_offer if to_asker else slack.confirm_offer
+    ref, found = _post_once(slack, message, message.target, lambda: post(card, view, message.key))
+    rq.set_offer(session, offer.id, **{f"{side}_channel": ref.channel, f"{side}_ts": ref.ts})
     session.commit()
     if found:  # posted by an earlier try, perhaps before the offer changed
-        slack.update_offer_notice(ref, card_of(request), view)
+        update(ref, card_of(request), view)
     return Delivered(posted=ref)
 
 
-def _confirmation(
-    session: Session, slack: SlackPort, message: OutboxMessage, offer: Offer, request: HelpRequest
-) -> Delivered:
-    view = _view(offer)
-    if offer.helper_channel and offer.helper_ts:
-        card = card_of(request)
-        session.commit()
-        slack.update_offer_confirmation(
-            MessageRef(offer.helper_channel, offer.helper_ts), card, view
-        )
-        return Delivered()
-    if offer.status == OfferStatus.DECLINED:
-        # Nowhere to update: still, nobody should wonder what happened to their offer.
-        session.commit()
-        ref, _ = _post_once(
-            slack,
-            message,
-            offer.helper_id,
-            lambda: slack.tell_covered(card_of(request), offer.helper_id, message.key),
-        )
-        return Delivered(posted=ref)
-    if offer.status != OfferStatus.OFFERED:
-        session.commit()  # accepted (the group DM tells them) or withdrawn (they know)
-        return Delivered()
-    card = live_card(session, request)
-    session.commit()
-    ref, found = _post_once(
-        slack, message, offer.helper_id, lambda: slack.confirm_offer(card, view, message.key)
-    )
-    rq.set_offer(session, offer.id, helper_channel=ref.channel, helper_ts=ref.ts)
-    session.commit()
-    if found:
-        slack.update_offer_confirmation(ref, card_of(request), view)
-    return Delivered(posted=ref)
+def _held(channel: str | None, ts: str | None) -> MessageRef | None:
+    return MessageRef(channel, ts) if channel and ts else None
 
 
 def _group_dm(
@@ -368,27 +346,24 @@ def _group_dm(
 def _no_group_dm_asker(
     session: Session, slack: SlackPort, message: OutboxMessage, offer: Offer, request: HelpRequest
 ) -> Delivered:
-    session.commit()
+    card, helper, key = card_of(request), offer.helper_id, message.key
     code = str(message.payload.get("error") or "")
-    ref, _ = _post_once(
-        slack,
-        message,
-        request.asker_id,
-        lambda: slack.tell_no_group_dm(card_of(request), offer.helper_id, code, message.key),
-    )
-    return Delivered(posted=ref)
+    return _tell(session, slack, message, lambda: slack.tell_no_group_dm(card, helper, code, key))
 
 
 def _no_group_dm_helper(
     session: Session, slack: SlackPort, message: OutboxMessage, offer: Offer, request: HelpRequest
 ) -> Delivered:
+    card, helper, key = card_of(request), offer.helper_id, message.key
+    return _tell(session, slack, message, lambda: slack.tell_helper_no_group_dm(card, helper, key))
+
+
+def _tell(
+    session: Session, slack: SlackPort, message: OutboxMessage, post: Callable[[], MessageRef]
+) -> Delivered:
+    """A note to the row's target, posted once."""
     session.commit()
-    ref, _ = _post_once(
-        slack,
-        message,
-        offer.helper_id,
-        lambda: slack.tell_helper_no_group_dm(card_of(request), offer.helper_id, message.key),
-    )
+    ref, _ = _post_once(slack, message, message.target, post)
     return Delivered(posted=ref)
 
 
