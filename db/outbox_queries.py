@@ -60,11 +60,9 @@ def owe(session: Session, owed: Sequence[Owed], now: datetime) -> list[int]:
 
 
 def _rearm(session: Session, message_id: int, now: datetime) -> None:
-    # A row being sent keeps its claim; its sender sees the new version and sends again. Once
-    # its message is posted only updates remain, so its tries start over.
-    update_one(
-        session, OutboxMessage, OutboxMessage.id == message_id, version=OutboxMessage.version + 1
-    )
+    # A row being sent keeps its claim; its sender sees the new version and sends again.
+    bumped = OutboxMessage.version + 1
+    update_one(session, OutboxMessage, OutboxMessage.id == message_id, version=bumped)
     update_one(
         session,
         OutboxMessage,
@@ -73,19 +71,11 @@ def _rearm(session: Session, message_id: int, now: datetime) -> None:
         status=OutboxStatus.PENDING,
         next_attempt_at=now,
     )
-    update_one(
-        session,
-        OutboxMessage,
-        OutboxMessage.id == message_id,
-        OutboxMessage.status == OutboxStatus.PENDING,
-        OutboxMessage.posted_ts.is_not(None),
-        attempts=0,
-        error=None,
-    )
 
 
 def finish_version(session: Session, message_id: int, version: int, **values: Any) -> bool:
-    """Finish a message as sent at `version`; False when a change re-armed it meanwhile."""
+    """Finish a message at `version`; False when a change re-armed it meanwhile. A message
+    finished as sent starts its tries over when re-armed: whatever it posted is recorded."""
     return update_one(
         session,
         OutboxMessage,

@@ -149,18 +149,13 @@ def _send_effect(
         if delivered.posted is not None:
             posted = {"posted_channel": delivered.posted.channel, "posted_ts": delivered.posted.ts}
         owed += oq.owe(session, delivered.then, clock())
-        status = OutboxStatus.SENT if delivered.refused is None else OutboxStatus.FAILED
-        if oq.finish_version(
-            session,
-            message.id,
-            seen,
-            status=status,
-            sent_at=clock(),
-            error=delivered.refused,
-            **posted,
-        ):
+        if delivered.refused is None:
+            done = {"status": OutboxStatus.SENT, "attempts": 0, "error": None}
+        else:
+            done = {"status": OutboxStatus.FAILED, "error": delivered.refused}
+        if oq.finish_version(session, message.id, seen, sent_at=clock(), **done, **posted):
             session.commit()
-            return status, owed
+            return done["status"], owed
         if posted:
             oq.finish(session, message.id, **posted)
         session.commit()
@@ -204,9 +199,8 @@ def _update_shown(
             oq.finish(session, message_id, attempts=message.attempts + 1)
             message.attempts += 1
             return _failed(session, message, error.code, clock)
-        if oq.finish_version(
-            session, message_id, seen, status=OutboxStatus.SENT, sent_at=clock(), error=None
-        ):
+        sent = {"status": OutboxStatus.SENT, "attempts": 0, "error": None}
+        if oq.finish_version(session, message_id, seen, sent_at=clock(), **sent):
             session.commit()
             return OutboxStatus.SENT
         session.commit()
