@@ -306,14 +306,16 @@ class RequestEvent(Base):
 
 
 class OutboxMessage(Base):
-    """A scheduled message (a nudge or a digest) from planning until Slack has it. The key makes
-    planning idempotent: a restart, a second scheduler or a rerun plans nothing twice."""
+    """A message from the moment it is owed until Slack has it: a scheduled one (a nudge, a
+    digest), or one a state change owes (bot.domain.outbox.Effect), written in that change's
+    transaction. The key makes owing idempotent: a restart, a second scheduler, a rerun or a
+    double click owes nothing twice."""
 
     __tablename__ = "outbox"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))
-    key: Mapped[str] = mapped_column(String(200), unique=True)  # kind:target:period
+    key: Mapped[str] = mapped_column(String(200), unique=True)  # kind:target:period, effect:subject
     kind: Mapped[str] = mapped_column(String(32))
     target: Mapped[str] = mapped_column(String(32))  # a user (DM) or a channel
     period: Mapped[str] = mapped_column(String(64))
@@ -329,6 +331,8 @@ class OutboxMessage(Base):
     posted_channel: Mapped[str | None] = mapped_column(String(32))
     posted_ts: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime]
+    # Bumped each time a change re-arms the row: a sender finishing an older version sends again.
+    version: Mapped[int] = mapped_column(Integer, server_default="0")
 
     __table_args__ = (
         Index("ix_outbox_due", "status", "next_attempt_at"),

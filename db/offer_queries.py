@@ -238,38 +238,11 @@ def decline_reasons(session: Session, request_id: int) -> list[DeclineReason]:
     )
 
 
-def claim_feedback_message(session: Session, request_id: int) -> bool:
-    """Only one of several helpers passing at once posts the asker's feedback message; the rest
-    update it. An empty ts marks "being posted"."""
-    return update_one(
-        session,
-        HelpRequest,
-        HelpRequest.id == request_id,
-        HelpRequest.feedback_ts.is_(None),
-        feedback_ts="",
-    )
-
-
 def set_feedback_message(
     session: Session, request_id: int, channel: str | None, ts: str | None
 ) -> None:
     update_one(
         session, HelpRequest, HelpRequest.id == request_id, feedback_channel=channel, feedback_ts=ts
-    )
-
-
-def count_declines(session: Session, request_id: int) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(Suggestion)
-            .where(
-                Suggestion.request_id == request_id,
-                Suggestion.status == SuggestionStatus.DECLINED,
-                Suggestion.decline_reason.is_not(None),
-            )
-        )
-        or 0
     )
 
 
@@ -340,3 +313,20 @@ def balance(session: Session, team_id: str, user_id: str) -> tuple[int, int, int
     )
     row = session.execute(select(asked, helped, thanked)).one()
     return int(row[0]), int(row[1]), int(row[2])
+
+
+def offer_round(session: Session, request_id: int, helper_id: str) -> int:
+    """How many times this helper has offered on this request: offering again after withdrawing
+    starts a new round, told to the asker afresh."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(RequestEvent)
+            .where(
+                RequestEvent.request_id == request_id,
+                RequestEvent.kind == EventKind.OFFERED,
+                RequestEvent.actor_id == helper_id,
+            )
+        )
+        or 0
+    )

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.domain.outbox import OutboxStatus
+from bot.domain.outbox import OutboxStatus, Owed
 from db.models import OutboxMessage
 from db.queries import insert_ignoring_duplicates, update_one
 
@@ -25,6 +25,65 @@ def enqueue(session: Session, rows: Sequence[dict[str, Any]]) -> int:
         list(rows),
     ).all()
     return len(inserted)
+
+
+def owe(session: Session, owed: Sequence[Owed], now: datetime) -> list[int]:
+    """Write the messages a change owes, in the change's transaction; their ids, in order. A
+    message already owed is not owed twice (a retry, a double click); one showing a state is
+    re-armed instead, so its next send shows the state as it is then."""
+    ids = []
+    for one in owed:
+        row = {
+            "team_id": one.team_id,
+            "key": one.key,
+            "kind": one.effect.value,
+            "target": one.target,
+            "period": "",
+            "payload": {"effect": one.effect.value, **one.ids},
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        inserted = session.scalar(
+            insert_ignoring_duplicates(session, OutboxMessage, ["key"]).returning(OutboxMessage.id),
+            row,
+        )
+        if inserted is None:
+            inserted = session.scalars(
+                select(OutboxMessage.id).where(OutboxMessage.key == one.key)
+            ).one()
+            if one.rearms:
+                _rearm(session, inserted, now)
+        ids.append(inserted)
+    return ids
+
+
+def _rearm(session: Session, message_id: int, now: datetime) -> None:
+    # A row being sent keeps its claim; its sender sees the new version and sends again.
+    bumped = OutboxMessage.version + 1
+    update_one(session, OutboxMessage, OutboxMessage.id == message_id, version=bumped)
+    update_one(
+        session,
+        OutboxMessage,
+        OutboxMessage.id == message_id,
+        OutboxMessage.status != OutboxStatus.SENDING,
+        status=OutboxStatus.PENDING,
+        next_attempt_at=now,
+    )
+
+
+def finish_version(session: Session, message_id: int, version: int, **values: Any) -> bool:
+    """Finish a message at `version`; False when a change re-armed it meanwhile. A message
+    finished as sent starts its tries over when re-armed: whatever it posted is recorded."""
+    return update_one(
+        session,
+        OutboxMessage,
+        OutboxMessage.id == message_id,
+        OutboxMessage.version == version,
+        OutboxMessage.status.in_([OutboxStatus.SENDING, OutboxStatus.PENDING]),
+        **values,
+    )
 
 
 def due(session: Session, now: datetime, limit: int) -> list[int]:

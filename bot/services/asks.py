@@ -10,12 +10,13 @@ from bot.clock import Clock
 from bot.domain.offers import EventKind, Route
 from bot.domain.requests import Delivery, Outcome, RequestCard, RequestDraft, RequestStatus
 from bot.domain.smart import SmartReport, analyse
-from bot.services import routing
+from bot.services import deliveries, routing
 from bot.services.cards import card_of, draft_of, tell_asker, who
+from bot.services.effects import Effects, commit_and_deliver
 from bot.services.people import cached_local_now
 from bot.services.ports import CONNECTION_ERROR, MessageRef, PostedMessage, SlackError, SlackPort
 from bot.services.prefs import policy_of
-from bot.services.status import live_card, refresh_post
+from bot.services.status import live_card
 from db import offer_queries, queries, routing_queries
 from db.models import HelpRequest
 
@@ -322,11 +323,9 @@ def edit_request(
     request.updated_at = now
     request.revision += 1
     offer_queries.record_event(session, request, EventKind.EDITED, now, actor_id=user_id)
-    session.commit()
     message = _posted(request)
+    commit_and_deliver(session, slack, Effects([deliveries.post_shown(request)]), clock=clock)
     log.info("request %s edited by %s", request_id, who(request))
-    # Stored all the same if Slack refuses; the next change or refresh shows it.
-    refresh_post(session, slack, request_id)
     return DeliveryResult(Outcome.UPDATED, request_id, message=message)
 
 
@@ -368,10 +367,9 @@ def let_go(
     if isinstance(request, Outcome):
         return request
     offer_queries.record_event(session, request, event, now, actor_id=user_id)
-    session.commit()
+    commit_and_deliver(session, slack, Effects([deliveries.post_shown(request)]), clock=clock)
     session.refresh(request)
     log.info("request %s %s by %s", request_id, to_status, who(request))
-    refresh_post(session, slack, request_id)
     return request
 
 

@@ -13,13 +13,13 @@ from bot.domain.offers import EventKind, OfferStatus
 from bot.domain.requests import Outcome, RequestCard, RequestStatus
 from bot.domain.routing import widen_window
 from bot.domain.worktime import WorkingWeek
-from bot.services import people, routing
+from bot.services import deliveries, people, routing
 from bot.services.asks import askers_request, let_go, move_askers_request
 from bot.services.cards import card_of, tell_asker, who
+from bot.services.effects import Effects, commit_and_deliver
 from bot.services.people import zone_of
-from bot.services.ports import SlackError, SlackPort
+from bot.services.ports import MessageRef, SlackPort
 from bot.services.prefs import policy_of
-from bot.services.status import refresh_post
 from db import offer_queries as rq
 from db import queries
 
@@ -68,10 +68,12 @@ def resolve_request(
     others: Sequence[str],
     impact: str | None,
     clock: Clock,
+    answering: MessageRef | None = None,
 ) -> tuple[Outcome, tuple[str, ...]]:
     """Mark a request resolved (once, by its asker) and thank who helped: everyone accepted,
     anyone else the asker wrote a note to or picked. Each gets their thanks and what their
-    help made possible; the thanks are kept. Returns the outcome and who was thanked."""
+    help made possible; the thanks are kept. The asker is told, over `answering` (the message
+    the form was opened from) if there is one. Returns the outcome and who was thanked."""
     now = clock()
     request = move_askers_request(
         session,
@@ -124,16 +126,10 @@ def resolve_request(
         rq.record_event(
             session, request, EventKind.THANKED, now, actor_id=user_id, subject_id=helper
         )
-    session.commit()
+    effects = Effects([deliveries.thanks(request, helper) for helper in thanked])
+    effects.owe(deliveries.post_shown(request), deliveries.resolved_notice(request, answering))
+    commit_and_deliver(session, slack, effects, clock=clock)
     log.info("request %s resolved by %s; %d thanked", request_id, who(request), len(thanked))
-    session.refresh(request)
-    card = card_of(request)
-    for helper in thanked:
-        try:
-            slack.thank(card, helper, written.get(helper), impact)
-        except SlackError as error:
-            log.warning("could not thank %s for request %s: %s", helper, request_id, error.code)
-    refresh_post(session, slack, request_id)
     return Outcome.RESOLVED, thanked
 
 
@@ -192,9 +188,8 @@ def expire_unanswered(
         request = queries.get_request(session, request_id)
         assert request is not None
         rq.record_event(session, request, EventKind.EXPIRED, now)
-        session.commit()
+        commit_and_deliver(session, slack, Effects([deliveries.post_shown(request)]), clock=clock)
         log.info("request %s expired: no answer to its follow-up", request_id)
-        refresh_post(session, slack, request_id)
         expired.append(request_id)
     return expired
 
@@ -268,10 +263,9 @@ def extend_request(
         actor_id=user_id,
         detail=needed_by.isoformat(timespec="minutes"),
     )
-    session.commit()
+    commit_and_deliver(session, slack, Effects([deliveries.post_shown(request)]), clock=clock)
     log.info("request %s extended by %s", request_id, who(request))
     session.refresh(request)
-    refresh_post(session, slack, request_id)
     asked: tuple[str, ...] = ()
     if request.recipient_id is None:
         asked = routing.ask_suggested(session, slack, request, routing.WIDEN_TO, clock)

@@ -1,11 +1,11 @@
 """Responses to a request: offers (a button, a direct ask, a reaction), the asker's *Accept* or
 *Not now*, a helper withdrawing, and a helper passing with a reason.
 
-Each change is one conditional statement committed before any Slack call, so a retried event, a
-double click or two people clicking at once change state once and send one message each."""
+Each change is one conditional statement, committed with the messages it owes (bot.services.effects)
+before any Slack call, so a retried event, a double click or two people clicking at once change
+state once and send one message each, and a crash or a Slack outage after the commit loses none."""
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
-from bot.domain.feedback import summarise_declines
 from bot.domain.offers import (
     DECLINE_NOTE_MAX_CHARS,
     Answer,
@@ -21,22 +20,19 @@ from bot.domain.offers import (
     EventKind,
     OfferSource,
     OfferStatus,
-    OfferView,
     SuggestionStatus,
 )
 from bot.domain.requests import RequestCard, RequestStatus
-from bot.services import people, routing
-from bot.services.cards import card_of, who
-from bot.services.ports import MessageRef, SlackError, SlackPort
-from bot.services.status import card_for, live_card, refresh_post
+from bot.services import deliveries, people, routing
+from bot.services.cards import who
+from bot.services.effects import Effects, commit_and_deliver
+from bot.services.ports import MessageRef, SlackPort
+from bot.services.status import card_for
 from db import offer_queries as rq
 from db import queries, routing_queries
 from db.models import HelpRequest, Offer
 
 log = logging.getLogger(__name__)
-
-# Each pass re-reads the reasons; another is needed only if someone passed meanwhile.
-FEEDBACK_ATTEMPTS = 5
 
 
 def _open_request(session: Session, request_id: int, helper_id: str) -> HelpRequest | Answer:
@@ -100,6 +96,18 @@ def offer_help(
             session.rollback()  # nothing changed: the revision stays as it was
             return Answer.ALREADY
         offer_id = existing.id
+        # A new round: the asker is told afresh, the helper confirmed afresh.
+        rq.set_offer(
+            session,
+            offer_id,
+            asker_channel=None,
+            asker_ts=None,
+            helper_channel=None,
+            helper_ts=None,
+        )
+    if direct_ask is not None:
+        # The helper's message about their offer is the direct ask they answered.
+        rq.set_offer(session, offer_id, helper_channel=direct_ask.channel, helper_ts=direct_ask.ts)
     routing_queries.answer_suggestion(
         session,
         request_id,
@@ -111,27 +119,27 @@ def offer_help(
     rq.record_event(
         session, request, EventKind.OFFERED, now, actor_id=helper_id, detail=source.value
     )
-    session.commit()
+    _owe_shown(session, slack, offer_id, request, clock)
     log.info("request %s: %s offered to help (%s)", request_id, helper_id, source)
-
-    card = live_card(session, request)
-    view = OfferView(offer_id, helper_id, OfferStatus.OFFERED)
-    refs: dict[str, str | None] = {}
-    try:
-        notice = slack.tell_offer(card, view)
-        refs.update(asker_channel=notice.channel, asker_ts=notice.ts)
-    except SlackError as error:
-        log.warning("could not tell %s of an offer on %s: %s", who(card), request_id, error.code)
-    try:
-        mine = slack.confirm_offer(card, view, direct_ask)
-        refs.update(helper_channel=mine.channel, helper_ts=mine.ts)
-    except SlackError as error:
-        log.warning("could not confirm %s's offer on %s: %s", helper_id, request_id, error.code)
-    if refs:
-        rq.set_offer(session, offer_id, **refs)
-    session.commit()
-    refresh_post(session, slack, request_id)
     return Answer.OFFERED
+
+
+def _owe_shown(
+    session: Session,
+    slack: SlackPort,
+    offer_id: int,
+    request: HelpRequest,
+    clock: Clock,
+    effects: Effects | None = None,
+) -> None:
+    """Commit the change with what it owes: the offer shown as it now stands to the asker and
+    the helper, and the post; then deliver."""
+    effects = effects or Effects()
+    offer = session.get(Offer, offer_id, populate_existing=True)
+    assert offer is not None  # written in this transaction
+    effects.owe(*deliveries.offer_shown(session, offer, request.asker_id))
+    effects.owe(deliveries.post_shown(request))
+    commit_and_deliver(session, slack, effects, clock=clock)
 
 
 @dataclass(frozen=True)
@@ -233,10 +241,8 @@ def _withdraw(session: Session, slack: SlackPort, offer: Offer, clock: Clock) ->
     assert request is not None  # an offer's request is deleted with it
     rq.bump(session, request_id, now)
     rq.record_event(session, request, EventKind.OFFER_WITHDRAWN, now, actor_id=helper_id)
-    session.commit()
+    _owe_shown(session, slack, offer_id, request, clock)
     log.info("request %s: %s withdrew their offer", request_id, helper_id)
-    _settle(session, slack, offer_id)
-    refresh_post(session, slack, request_id)
     return Answer.WITHDRAWN
 
 
@@ -253,23 +259,9 @@ def accept_offer(
         return answered
     offer, request = answered
     log.info("request %s: %s accepted %s's offer", request.id, who(request), offer.helper_id)
-    card = card_of(request)
-    try:
-        group = slack.connect(card, offer.helper_id)
-    except SlackError as error:
-        code = error.code
-        log.warning("request %s: no group DM with %s: %s", request.id, offer.helper_id, code)
-        _tell(
-            request.asker_id,
-            lambda: slack.tell_no_group_dm(card, offer.helper_id, code),
-            named=who(request),
-        )
-        _tell(offer.helper_id, lambda: slack.tell_helper_no_group_dm(card, offer.helper_id))
-    else:
-        rq.set_offer(session, offer_id, group_channel=group)
-        session.commit()
-    _settle(session, slack, offer_id)
-    refresh_post(session, slack, request.id)
+    effects = Effects()
+    effects.owe(deliveries.group_dm(offer))
+    _owe_shown(session, slack, offer_id, request, clock, effects)
     return Answer.ACCEPTED
 
 
@@ -284,8 +276,7 @@ def not_now(
     if isinstance(answered, Answer):
         return answered
     _, request = answered
-    _settle(session, slack, offer_id)
-    refresh_post(session, slack, request.id)
+    _owe_shown(session, slack, offer_id, request, clock)
     return Answer.NOT_NOW
 
 
@@ -298,8 +289,8 @@ def _answer_offer(
     now: datetime,
     **values: Any,
 ) -> tuple[Offer, HelpRequest] | Answer:
-    """The asker's answer to an open offer, stored once with its event and committed: the offer
-    and its request, or why not."""
+    """The asker's answer to an open offer, stored once with its event, to be committed with
+    what it owes: the offer and its request, or why not."""
     asked = _asker_offer(session, offer_id, user_id)
     if isinstance(asked, Answer):
         return asked
@@ -319,7 +310,6 @@ def _answer_offer(
         session.rollback()
         return _not_moved(session, offer)
     rq.record_event(session, request, kind, now, actor_id=user_id, subject_id=offer.helper_id)
-    session.commit()
     return offer, request
 
 
@@ -349,30 +339,6 @@ def _not_moved(session: Session, offer: Offer) -> Answer:
     return Answer.OFFER_GONE if offer.status == OfferStatus.WITHDRAWN else Answer.ALREADY
 
 
-def _settle(session: Session, slack: SlackPort, offer_id: int) -> None:
-    """Show an offer's new state in the asker's DM about it and in the helper's message."""
-    offer = session.get(Offer, offer_id, populate_existing=True)
-    request = queries.get_request(session, offer.request_id) if offer is not None else None
-    session.commit()
-    if offer is None or request is None:
-        return
-    card = card_of(request)
-    view = OfferView(offer.id, offer.helper_id, offer.status, offer.group_channel)
-    if offer.asker_channel and offer.asker_ts:
-        try:
-            slack.update_offer_notice(MessageRef(offer.asker_channel, offer.asker_ts), card, view)
-        except SlackError as error:
-            log.warning("offer %s: asker's notice not updated: %s", offer.id, error.code)
-    if offer.helper_channel and offer.helper_ts:
-        try:
-            slack.confirm_offer(card, view, MessageRef(offer.helper_channel, offer.helper_ts))
-        except SlackError as error:
-            log.warning("offer %s: helper's message not updated: %s", offer.id, error.code)
-    elif offer.status == OfferStatus.DECLINED:
-        # Nowhere to update: still, nobody should wonder what happened to their offer.
-        _tell(offer.helper_id, lambda: slack.tell_covered(card, offer.helper_id))
-
-
 def decline_help(
     session: Session,
     slack: SlackPort,
@@ -397,17 +363,14 @@ def decline_help(
     rq.record_event(
         session, request, EventKind.PASSED, now, actor_id=helper_id, detail=reason.value
     )
-    session.commit()
-    log.info("request %s: %s passed (%s)", request_id, helper_id, reason)
-    card = card_of(request)
+    effects = Effects()
     if direct_ask is not None:
-        try:
-            slack.thank_for_passing(direct_ask, card)
-        except SlackError as error:
-            log.warning("could not update a direct ask: %s", error.code)
+        effects.owe(deliveries.passed_thanks(request, helper_id, direct_ask))
+    effects.owe(deliveries.decline_feedback(request))
+    commit_and_deliver(session, slack, effects, clock=clock)
+    log.info("request %s: %s passed (%s)", request_id, helper_id, reason)
     session.refresh(request)
     routing.ask_suggested(session, slack, request, 1, clock)
-    tell_declines(session, slack, request_id)
     return Answer.DECLINED
 
 
@@ -421,54 +384,3 @@ def decline_form(
     if card.status != RequestStatus.OPEN:
         return Answer.NOT_OPEN, None
     return None, card
-
-
-def tell_declines(session: Session, slack: SlackPort, request_id: int) -> None:
-    """Post, or update in place, the asker's one message gathering why helpers passed. As with
-    the post, it is rendered again if someone passed while it was being sent."""
-    for _ in range(FEEDBACK_ATTEMPTS):
-        request = queries.get_request(session, request_id, fresh=True)
-        if request is None:
-            session.commit()
-            return
-        reasons = rq.decline_reasons(session, request_id)
-        feedback = summarise_declines(
-            reasons,
-            has_deadline=request.needed_by is not None,
-            in_channel=request.posted_ts is not None and request.recipient_id is None,
-        )
-        if feedback is None:
-            session.commit()
-            return
-        replace = None
-        if request.feedback_ts:
-            replace = MessageRef(request.feedback_channel or "", request.feedback_ts)
-        elif request.feedback_ts == "" or not rq.claim_feedback_message(session, request_id):
-            # Someone else is posting it right now; their re-check includes this reason.
-            session.commit()
-            return
-        card = card_of(request)
-        session.commit()
-        try:
-            sent = slack.tell_declines(card, feedback, replace)
-        except SlackError as error:
-            log.warning("request %s: decline feedback not sent: %s", request_id, error.code)
-            if replace is None:
-                rq.set_feedback_message(session, request_id, None, None)
-                session.commit()
-            return
-        if replace is None:
-            rq.set_feedback_message(session, request_id, sent.channel, sent.ts)
-        if rq.count_declines(session, request_id) == len(reasons):
-            session.commit()
-            return
-        session.commit()
-
-
-def _tell(user_id: str, send: Callable[[], None], *, named: str | None = None) -> None:
-    """A courtesy message: its failure is logged, never the caller's. `named`: how the log may
-    name the person, when it must not be their id (an anonymous asker)."""
-    try:
-        send()
-    except SlackError as error:
-        log.warning("could not tell %s: %s", named or user_id, error.code)

@@ -83,8 +83,8 @@ class SlackPort(Protocol):
     def update_request(self, card: RequestCard, message: PostedMessage) -> None: ...
 
     def ask_directly(
-        self, card: RequestCard, helper_id: str, reasons: tuple[str, ...]
-    ) -> PostedMessage: ...
+        self, card: RequestCard, helper_id: str, reasons: tuple[str, ...], key: str
+    ) -> MessageRef: ...
 
     def tell_asked(self, card: RequestCard, helper_ids: tuple[str, ...], widened: bool) -> None: ...
 
@@ -95,40 +95,64 @@ class SlackPort(Protocol):
         how the offer stands instead: `confirm_offer`)."""
         ...
 
-    # Offers: the asker's DM about each offer, and the helper's own message about it.
-    def tell_offer(self, card: RequestCard, offer: OfferView) -> MessageRef: ...
+    # Offers: the asker's DM about each offer, and the helper's own message about it. A post
+    # is tagged with its outbox key, so `find_effect` can find it when its outcome is unknown.
+    def tell_offer(self, card: RequestCard, offer: OfferView, key: str) -> MessageRef: ...
 
     def update_offer_notice(
         self, message: MessageRef, card: RequestCard, offer: OfferView
     ) -> None: ...
 
-    def confirm_offer(
-        self, card: RequestCard, offer: OfferView, replace: MessageRef | None
-    ) -> MessageRef: ...
+    def confirm_offer(self, card: RequestCard, offer: OfferView, key: str) -> MessageRef: ...
 
-    def connect(self, card: RequestCard, helper_id: str) -> str:
-        """Open a group DM of asker, helper and app, introduce them; returns its channel."""
+    def update_offer_confirmation(
+        self, message: MessageRef, card: RequestCard, offer: OfferView
+    ) -> None:
+        """Show the helper how their offer stands, in their confirmation or the direct ask they
+        answered."""
         ...
 
-    def tell_no_group_dm(self, card: RequestCard, helper_id: str, error_code: str) -> None:
+    def open_group_dm(self, asker_id: str, helper_id: str) -> str:
+        """The group DM of asker, helper and app (the same one each time); its channel."""
+        ...
+
+    def introduce(
+        self, channel: str, card: RequestCard, helper_id: str, key: str
+    ) -> MessageRef: ...
+
+    def tell_no_group_dm(
+        self, card: RequestCard, helper_id: str, error_code: str, key: str
+    ) -> MessageRef:
         """Tell the asker the group DM with `helper_id` could not be opened, and why."""
         ...
 
-    def tell_helper_no_group_dm(self, card: RequestCard, helper_id: str) -> None: ...
+    def tell_helper_no_group_dm(
+        self, card: RequestCard, helper_id: str, key: str
+    ) -> MessageRef: ...
 
-    def tell_covered(self, card: RequestCard, helper_id: str) -> None:
+    def tell_covered(self, card: RequestCard, helper_id: str, key: str) -> MessageRef:
         """Thank a helper the asker said *Not now* to, when there is no offer message to update."""
+        ...
+
+    def find_effect(self, target: str, key: str) -> PostedMessage | None:
+        """The message tagged `key` in the conversation with `target`, if Slack has it."""
         ...
 
     # Closing the loop
     def thank(
-        self, card: RequestCard, helper_id: str, note: str | None, impact: str | None
-    ) -> None: ...
+        self, card: RequestCard, helper_id: str, note: str | None, impact: str | None, key: str
+    ) -> MessageRef: ...
+
+    def tell_resolved(
+        self, card: RequestCard, thanked: tuple[str, ...], replace: MessageRef | None, key: str
+    ) -> MessageRef:
+        """Tell the asker it is resolved, over the message they resolved it from if any."""
+        ...
 
     def ask_how_it_went(self, card: RequestCard) -> None: ...
 
     def tell_declines(
-        self, card: RequestCard, feedback: DeclineFeedback, replace: MessageRef | None
+        self, card: RequestCard, feedback: DeclineFeedback, replace: MessageRef | None, key: str
     ) -> MessageRef: ...
 
     # Scheduled messages (nudges, digests), laid out by kind and tagged with their outbox key

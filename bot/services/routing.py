@@ -21,8 +21,10 @@ from bot.domain.routing import (
     widen_window,
 )
 from bot.domain.worktime import WorkingWeek, zone_from
+from bot.services import deliveries
 from bot.services.cards import card_of, tell_asker
-from bot.services.ports import SlackError, SlackPort
+from bot.services.effects import Effects, commit_and_deliver
+from bot.services.ports import SlackPort
 from bot.services.profiles import topic_info
 from db import offer_queries, queries
 from db import routing_queries as rq
@@ -210,9 +212,9 @@ def open_routing(
 def ask_suggested(
     session: Session, slack: SlackPort, request: HelpRequest, count: int, clock: Clock
 ) -> tuple[str, ...]:
-    """DM the next `count` suggested helpers not yet asked, best first. Each is claimed before
-    its DM, so a double click or a concurrent widening never asks anyone twice."""
-    card = card_of(request)
+    """DM the next `count` suggested helpers not yet asked, best first. Each is claimed with the
+    DM it owes, so a double click or a concurrent widening never asks anyone twice, and a crash
+    after the claim still asks them. Someone Slack refuses is passed over for the next."""
     asked: list[str] = []
     for row in rq.suggestions_for(session, request.id):
         if len(asked) == count:
@@ -221,20 +223,15 @@ def ask_suggested(
             continue
         if not rq.claim_suggestion(session, row.id, clock()):
             continue
-        session.commit()
-        try:
-            slack.ask_directly(card, row.user_id, tuple(row.reasons.splitlines()))
-        except SlackError as error:
-            # Unreachable (left, or an app): count them as not available, and move on.
-            log.warning(
-                "could not ask %s about request %s: %s", row.user_id, request.id, error.code
-            )
-            rq.set_suggestion_status(session, row.id, SuggestionStatus.DECLINED, clock())
-            session.commit()
-            continue
         offer_queries.record_event(
             session, request, EventKind.ASKED, clock(), subject_id=row.user_id
         )
+        owed = Effects([deliveries.direct_ask(request, row)])
+        commit_and_deliver(session, slack, owed, clock=clock)
+        refused = session.get(SuggestionRow, row.id, populate_existing=True)
+        if refused is not None and refused.status == SuggestionStatus.DECLINED:
+            session.commit()
+            continue
         session.commit()
         asked.append(row.user_id)
     return tuple(asked)

@@ -11,7 +11,7 @@ from bot.domain.message import Message
 from bot.domain.offers import OfferView
 from bot.domain.requests import RequestCard
 from bot.services.ports import CONNECTION_ERROR, MessageRef, Person, PostedMessage, SlackError
-from bot.slack.blocks import messages, metadata, offers, scheduled
+from bot.slack.blocks import messages, metadata, offers, replies, scheduled
 
 log = logging.getLogger(__name__)
 
@@ -68,9 +68,10 @@ class SlackGateway:
         self._send(card.asker_id, notice, replace)
 
     def ask_directly(
-        self, card: RequestCard, helper_id: str, reasons: tuple[str, ...]
-    ) -> PostedMessage:
-        return self._post(helper_id, messages.direct_ask_message(card, reasons))
+        self, card: RequestCard, helper_id: str, reasons: tuple[str, ...], key: str
+    ) -> MessageRef:
+        rendered = messages.direct_ask_message(card, reasons)
+        return self._send(helper_id, rendered, metadata=_effect(key))
 
     def tell_asked(self, card: RequestCard, helper_ids: tuple[str, ...], widened: bool) -> None:
         self._send(card.asker_id, _plain(messages.asked_notice(helper_ids, widened)))
@@ -81,44 +82,65 @@ class SlackGateway:
     def thank_for_passing(self, message: MessageRef, card: RequestCard) -> None:
         self._update(message, messages.passed_notice(card))
 
-    def tell_offer(self, card: RequestCard, offer: OfferView) -> MessageRef:
-        return self._send(card.asker_id, offers.offer_notice(card, offer))
+    def tell_offer(self, card: RequestCard, offer: OfferView, key: str) -> MessageRef:
+        return self._send(card.asker_id, offers.offer_notice(card, offer), metadata=_effect(key))
 
     def update_offer_notice(self, message: MessageRef, card: RequestCard, offer: OfferView) -> None:
-        self._send(card.asker_id, offers.offer_notice(card, offer), message)
+        self._update(message, offers.offer_notice(card, offer))
 
-    def confirm_offer(
-        self, card: RequestCard, offer: OfferView, replace: MessageRef | None
-    ) -> MessageRef:
-        return self._send(offer.helper_id, offers.helper_offer_message(card, offer), replace)
+    def confirm_offer(self, card: RequestCard, offer: OfferView, key: str) -> MessageRef:
+        rendered = offers.helper_offer_message(card, offer)
+        return self._send(offer.helper_id, rendered, metadata=_effect(key))
 
-    def connect(self, card: RequestCard, helper_id: str) -> str:
-        opened = self._call("conversations_open", users=f"{card.asker_id},{helper_id}")
-        channel = str(opened["channel"]["id"])
-        self._post(channel, offers.introduction(card, helper_id))
-        return channel
+    def update_offer_confirmation(
+        self, message: MessageRef, card: RequestCard, offer: OfferView
+    ) -> None:
+        self._update(message, offers.helper_offer_message(card, offer))
+
+    def open_group_dm(self, asker_id: str, helper_id: str) -> str:
+        opened = self._call("conversations_open", users=f"{asker_id},{helper_id}")
+        return str(opened["channel"]["id"])
+
+    def introduce(self, channel: str, card: RequestCard, helper_id: str, key: str) -> MessageRef:
+        posted = self._post(channel, offers.introduction(card, helper_id), metadata=_effect(key))
+        return MessageRef(posted.channel, posted.ts)
 
     def thank(
-        self, card: RequestCard, helper_id: str, note: str | None, impact: str | None
-    ) -> None:
-        self._send(helper_id, offers.thanks_message(card, note, impact))
+        self, card: RequestCard, helper_id: str, note: str | None, impact: str | None, key: str
+    ) -> MessageRef:
+        rendered = offers.thanks_message(card, note, impact)
+        return self._send(helper_id, rendered, metadata=_effect(key))
+
+    def tell_resolved(
+        self, card: RequestCard, thanked: tuple[str, ...], replace: MessageRef | None, key: str
+    ) -> MessageRef:
+        text = replies.resolved(thanked)
+        rendered = text, replies.answer_blocks(text)
+        return self._send(card.asker_id, rendered, replace, metadata=_effect(key))
 
     def ask_how_it_went(self, card: RequestCard) -> None:
         self._send(card.asker_id, offers.follow_up_message(card))
 
     def tell_declines(
-        self, card: RequestCard, feedback: DeclineFeedback, replace: MessageRef | None
+        self, card: RequestCard, feedback: DeclineFeedback, replace: MessageRef | None, key: str
     ) -> MessageRef:
-        return self._send(card.asker_id, offers.declines_message(card, feedback), replace)
+        rendered = offers.declines_message(card, feedback)
+        return self._send(card.asker_id, rendered, replace, metadata=_effect(key))
 
-    def tell_no_group_dm(self, card: RequestCard, helper_id: str, error_code: str) -> None:
-        self._send(card.asker_id, offers.no_group_dm_for_asker(helper_id, error_code))
+    def tell_no_group_dm(
+        self, card: RequestCard, helper_id: str, error_code: str, key: str
+    ) -> MessageRef:
+        rendered = offers.no_group_dm_for_asker(helper_id, error_code)
+        return self._send(card.asker_id, rendered, metadata=_effect(key))
 
-    def tell_helper_no_group_dm(self, card: RequestCard, helper_id: str) -> None:
-        self._send(helper_id, offers.no_group_dm_for_helper())
+    def tell_helper_no_group_dm(self, card: RequestCard, helper_id: str, key: str) -> MessageRef:
+        return self._send(helper_id, offers.no_group_dm_for_helper(), metadata=_effect(key))
 
-    def tell_covered(self, card: RequestCard, helper_id: str) -> None:
-        self._send(helper_id, offers.covered())
+    def tell_covered(self, card: RequestCard, helper_id: str, key: str) -> MessageRef:
+        return self._send(helper_id, offers.covered(), metadata=_effect(key))
+
+    def find_effect(self, target: str, key: str) -> PostedMessage | None:
+        return self._find_tagged(target, metadata.EFFECT_EVENT, key)
 
     def post_scheduled(self, target: str, kind: str, message: Message, key: str) -> PostedMessage:
         tag = metadata.tag(scheduled.METADATA_EVENT, key)
@@ -158,13 +180,17 @@ class SlackGateway:
         self._call("chat_update", channel=message.channel, ts=message.ts, text=text, blocks=blocks)
 
     def _send(
-        self, user_id: str, rendered: Rendered, replace: MessageRef | None = None
+        self,
+        user_id: str,
+        rendered: Rendered,
+        replace: MessageRef | None = None,
+        **extra: Any,
     ) -> MessageRef:
         """A DM to `user_id`, or an update of the DM `replace`; returns where it is."""
         if replace is not None:
             self._update(replace, rendered)
             return replace
-        posted = self._post(user_id, rendered)
+        posted = self._post(user_id, rendered, **extra)
         return MessageRef(posted.channel, posted.ts)
 
     def _call(self, method: str, **kwargs: Any) -> Any:
@@ -203,6 +229,10 @@ def person_from_user(user: Any) -> Person | None:
         is_admin=bool(user.get("is_admin")),
         is_owner=bool(user.get("is_owner")),
     )
+
+
+def _effect(key: str) -> dict[str, Any]:
+    return metadata.tag(metadata.EFFECT_EVENT, key)
 
 
 def _plain(text: str) -> Rendered:

@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 REQUEST_EVENT = "reciprocity_request"
+# A message a state change owed, delivered through the outbox (bot.domain.outbox.Effect).
+EFFECT_EVENT = "reciprocity_effect"
 
 
 def tag(event_type: str, key: str, **payload: Any) -> dict[str, Any]:

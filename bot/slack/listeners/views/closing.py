@@ -8,7 +8,7 @@ from bot.domain.requests import Outcome, needed_by_problem
 from bot.services.closing import extend_request, resolve_request
 from bot.slack.blocks import ids
 from bot.slack.blocks.closing import read_extend_form, read_resolve_form, resolve_errors
-from bot.slack.blocks.replies import PICK_NEW_DEADLINE, extended, resolved
+from bot.slack.blocks.replies import PICK_NEW_DEADLINE, extended
 from bot.slack.listeners.acted import Acted
 
 
@@ -26,13 +26,12 @@ def resolve(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltC
         notes=form.notes,
         others=form.others,
         impact=form.impact,
+        answering=act.message,
     )
     if result is None:
         return
-    outcome, thanked = result
-    if outcome == Outcome.RESOLVED:
-        act.answer(resolved(thanked))
-    else:
+    outcome, _ = result
+    if outcome != Outcome.RESOLVED:  # the resolution itself tells the asker
         act.refuse(outcome)
 
 
