@@ -5,8 +5,8 @@ changes, so a sender that rendered an older one sends again."""
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009"
-down_revision: str | None = "0008"
+revision: str = "0011"
+down_revision: str | None = "0010"
 
 
 def upgrade() -> None:
