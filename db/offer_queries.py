@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.domain.offers import DeclineReason, EventKind, OfferStatus, SuggestionStatus
-from bot.domain.requests import RequestStatus
+from bot.domain.requests import Delivery, RequestStatus
 from db.models import HelpRequest, Offer, RequestEvent, Suggestion, Thanks
 from db.queries import insert_ignoring_duplicates, update_one
 from db.routing_queries import answer_suggestion
@@ -56,6 +56,24 @@ def request_at(session: Session, channel: str, ts: str) -> HelpRequest | None:
             HelpRequest.posted_channel == channel, HelpRequest.posted_ts == ts
         )
     ).first()
+
+
+def posting_in(session: Session, team_id: str, channel: str) -> bool:
+    """Whether a request is being posted in `channel` and Slack has not yet said where: a
+    reaction on a message there may be on that post."""
+    return (
+        session.scalar(
+            select(HelpRequest.id)
+            .where(
+                HelpRequest.team_id == team_id,
+                HelpRequest.destination_channel == channel,
+                HelpRequest.delivery == Delivery.POSTING,
+                HelpRequest.posted_ts.is_(None),
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def bump(session: Session, request_id: int, now: datetime) -> None:

@@ -1,6 +1,7 @@
 """A request's channel post is made once, whatever Slack's answer to it: lost on a dropped
 connection, too late for the client, or never recorded because the process died."""
 
+import json
 from http.client import RemoteDisconnected
 
 import pytest
@@ -9,12 +10,18 @@ from slack_sdk.http_retry import FixedValueRetryIntervalCalculator
 
 from bot.domain.offers import EventKind
 from bot.domain.requests import Delivery
-from bot.scheduler import resume_stalled_job
+from bot.scheduler import recover_inbox_job, resume_stalled_job
 from bot.services import asks
 from bot.slack.blocks import ids
 from bot.slack.client import default_retry_handlers
-from tests.slack_stand_in.pytest_plugin import ASKER_ID, BOT_TOKEN, HELP_CHANNEL_ID
-from tests.support import ask_form, find_message, press, the_request
+from tests.slack_stand_in.pytest_plugin import (
+    ASKER_ID,
+    BOT_TOKEN,
+    BOT_USER_ID,
+    HELP_CHANNEL_ID,
+    HELPER_1_ID,
+)
+from tests.support import ask_form, find_message, holding, offers, press, the_request
 
 CLIENT_TIMEOUT_S = 1.0
 
@@ -137,3 +144,43 @@ def test_the_client_resends_a_read_but_never_a_post(fake_slack, slack_client) ->
     with pytest.raises(RemoteDisconnected):
         slack_client.chat_postMessage(channel=HELP_CHANNEL_ID, text="once")
     assert len(fake_slack.calls_to("chat.postMessage")) == 1
+
+
+def test_what_happens_while_a_post_is_unaccounted_for_reaches_it_once_found(
+    open_ask_modal, driver, fake_slack, session, clock, deps
+) -> None:
+    """Slack takes the post but its answer is lost, and Slack can't say where it is yet. A
+    reaction on the post in that time is kept for later rather than dropped, and once the post is
+    found it is updated to show what happened meanwhile."""
+    fake_slack.drop_connection("chat.postMessage", performed=True)
+    fake_slack.server_error("conversations.history", times=3)
+    driver.view_submission(open_ask_modal(), ask_form(clock), user_id=ASKER_ID)
+    (post,) = channel_posts(fake_slack)
+    request = the_request(session)
+    assert (request.delivery, request.posted_ts) == (Delivery.POSTING, None)
+
+    driver.event(
+        {
+            "type": "reaction_added",
+            "user": HELPER_1_ID,
+            "reaction": "raising_hand",
+            "item_user": BOT_USER_ID,
+            "item": {"type": "message", "channel": HELP_CHANNEL_ID, "ts": post["ts"]},
+        },
+        event_id="Ev0LOSTPOST",
+    )
+    assert offers(session) == []  # not yet: which request it is on is not known
+
+    clock.advance(minutes=asks.STALE_CLAIM.total_seconds() / 60 + 1)
+    resume_stalled_job(deps)  # found by its key, not posted again
+    assert_posted_once(fake_slack, session)
+    recover_inbox_job(deps)  # the reaction, now on a known post
+
+    (offer,) = offers(session)
+    assert offer.helper_id == HELPER_1_ID
+    assert len(holding(fake_slack, ASKER_ID, ids.ACCEPT_OFFER)) == 1
+    recover_inbox_job(deps)
+    assert len(offers(session)) == 1
+    updates = [c for c in fake_slack.calls_to("chat.update") if c.args["ts"] == post["ts"]]
+    assert updates, "the post found was brought up to date"
+    assert "1 person has offered" in json.dumps(fake_slack.messages[(HELP_CHANNEL_ID, post["ts"])])

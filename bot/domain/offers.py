@@ -93,3 +93,6 @@ class Answer(StrEnum):
     NOT_OPEN = "not_open"
     NOT_FOUND = "not_found"
     IGNORED = "ignored"  # a reaction that is not an offer on a request
+    # A reaction on a message in a channel where a request's post has no known ts yet (Slack's
+    # answer was lost and the app is looking for it): it may be on that post, so ask again later.
+    NOT_YET = "not_yet"

@@ -566,7 +566,7 @@ def deliver(
     # count on the submission's hot path.
     card = live_card(session, request) if request.revision else card_of(request)
     try:
-        posted = _post_once(slack, card, look_first)
+        posted, found = _post_once(slack, card, look_first)
     except SlackError as error:
         code = error.code
         if error.outcome_unknown:
@@ -592,7 +592,12 @@ def deliver(
     offer_queries.record_event(
         session, request, EventKind.POSTED, now, actor_id=request.asker_id, detail=posted.channel
     )
-    session.commit()
+    owed = Effects()
+    if found:
+        # Slack's copy was posted as the request stood then; whatever changed while its answer
+        # was lost (an offer, a resolution) is shown by updating it to how it stands now.
+        owed.owe(deliveries.post_shown(request))
+    commit_and_deliver(session, slack, owed, clock=clock)
     log.info("request %s posted to %s at %s", card.id, posted.channel, posted.ts)
 
     permalink = None
@@ -607,10 +612,10 @@ def deliver(
     return DeliveryResult(Outcome.POSTED, card.id, message=posted)
 
 
-def _post_once(slack: SlackPort, card: RequestCard, look_first: bool) -> PostedMessage:
-    """The request's post: Slack's copy when it has one, else a new post. A post that got no
-    answer is looked for before it is sent again, so it is never made twice; a SlackError
-    whose outcome is unknown means it may or may not be there."""
+def _post_once(slack: SlackPort, card: RequestCard, look_first: bool) -> tuple[PostedMessage, bool]:
+    """The request's post, and whether it is Slack's copy of an earlier attempt rather than a new
+    post. A post that got no answer is looked for before it is sent again, so it is never made
+    twice; a SlackError whose outcome is unknown means it may or may not be there."""
     if look_first:
         try:
             found = slack.find_request(card)
@@ -623,9 +628,9 @@ def _post_once(slack: SlackPort, card: RequestCard, look_first: bool) -> PostedM
             found = None
         if found is not None:
             log.info("request %s was already posted, at %s", card.id, found.ts)
-            return found
+            return found, True
     try:
-        return slack.post_request(card)
+        return slack.post_request(card), False
     except SlackError as error:
         if not error.outcome_unknown:
             raise
@@ -635,4 +640,4 @@ def _post_once(slack: SlackPort, card: RequestCard, look_first: bool) -> PostedM
     except SlackError as error:
         raise SlackError(CONNECTION_ERROR) from error
     # Not there: Slack never took it, so one more post is safe.
-    return found if found is not None else slack.post_request(card)
+    return (found, True) if found is not None else (slack.post_request(card), False)

@@ -82,9 +82,11 @@ def record(session: Session, received: Received, *, clock: Clock) -> bool:
 
 
 def process(session: Session, slack: SlackPort, received: Received, *, clock: Clock) -> Answer:
-    """Act on the event, then mark it processed."""
+    """Act on the event, then mark it processed; one that cannot be told apart yet (NOT_YET)
+    stays recorded, and the recovery job takes it up again after GRACE."""
     answer = HANDLERS[received.kind](session, slack, received.payload, clock)
-    iq.mark_processed(session, received.event_id, clock())
+    if answer != Answer.NOT_YET:
+        iq.mark_processed(session, received.event_id, clock())
     session.commit()
     return answer
 
@@ -101,7 +103,7 @@ def recover(session: Session, slack: SlackPort, *, clock: Clock, limit: int = 10
         if not claimed:
             continue
         try:
-            process(session, slack, received, clock=clock)
+            answer = process(session, slack, received, clock=clock)
         except Exception as error:
             session.rollback()
             log.warning(
@@ -112,7 +114,8 @@ def recover(session: Session, slack: SlackPort, *, clock: Clock, limit: int = 10
                 exc_info=error,
             )
             continue
-        done += 1
+        if answer != Answer.NOT_YET:
+            done += 1
     iq.forget_processed(session, now - KEPT_FOR)
     session.commit()
     return done

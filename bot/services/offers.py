@@ -160,7 +160,10 @@ def offer_by_reaction(
     from a bot or a deactivated account, it is just a reaction."""
     team_id, user_id, emoji = reaction.team_id, reaction.user_id, reaction.emoji
     request = rq.request_at(session, reaction.channel, reaction.ts)
+    not_yet = request is None and rq.posting_in(session, team_id, reaction.channel)
     session.commit()
+    if not_yet:
+        return Answer.NOT_YET
     if request is None or request.team_id != team_id or request.asker_id == user_id:
         return Answer.IGNORED
     person = people.profile(session, slack, team_id=team_id, user_id=user_id, clock=clock)
