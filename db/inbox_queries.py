@@ -47,6 +47,19 @@ def claim_event(session: Session, event_id: int, now: datetime, stale_before: da
     )
 
 
+def wait_again(session: Session, event_id: str, claimed_at: datetime) -> None:
+    """Leave an event for a later run as if claimed at `claimed_at`, its attempt not counted: it
+    did not fail, it could not be told apart yet."""
+    update_one(
+        session,
+        InboxEvent,
+        InboxEvent.event_id == event_id,
+        InboxEvent.processed_at.is_(None),
+        claimed_at=claimed_at,
+        attempts=InboxEvent.attempts - 1,
+    )
+
+
 def mark_processed(session: Session, event_id: str, now: datetime) -> None:
     update_one(
         session,

@@ -12,6 +12,7 @@ from bot.domain.offers import EventKind
 from bot.domain.requests import Delivery
 from bot.scheduler import recover_inbox_job, resume_stalled_job
 from bot.services import asks
+from bot.services.inbox import NOT_YET_WAIT
 from bot.slack.blocks import ids
 from bot.slack.client import default_retry_handlers
 from tests.slack_stand_in.pytest_plugin import (
@@ -170,6 +171,10 @@ def test_what_happens_while_a_post_is_unaccounted_for_reaches_it_once_found(
         event_id="Ev0LOSTPOST",
     )
     assert offers(session) == []  # not yet: which request it is on is not known
+    for _ in range(8):  # looked at again every run while the post is unaccounted for
+        clock.advance(seconds=NOT_YET_WAIT.total_seconds() + 45)
+        recover_inbox_job(deps)
+    assert offers(session) == []
 
     clock.advance(minutes=asks.STALE_CLAIM.total_seconds() / 60 + 1)
     resume_stalled_job(deps)  # found by its key, not posted again

@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 # Longer than a listener takes even against a slow Slack (two 10-second timeouts), so the job
 # never takes up an event whose listener is still at work.
 GRACE = timedelta(minutes=2)
+# A reaction on a post whose place is not known yet is looked at again this soon, by the next
+# run of the recovery job (every minute), rather than after GRACE.
+NOT_YET_WAIT = timedelta(seconds=15)
 # An event that fails this often is a bug, not a blip: it stays recorded, for the operator.
 MAX_ATTEMPTS = 5
 # Well past Slack's last retry (about five minutes after the first attempt).
@@ -85,7 +88,9 @@ def process(session: Session, slack: SlackPort, received: Received, *, clock: Cl
     """Act on the event, then mark it processed; one that cannot be told apart yet (NOT_YET)
     stays recorded, and the recovery job takes it up again after GRACE."""
     answer = HANDLERS[received.kind](session, slack, received.payload, clock)
-    if answer != Answer.NOT_YET:
+    if answer == Answer.NOT_YET:
+        iq.wait_again(session, received.event_id, clock() - GRACE + NOT_YET_WAIT)
+    else:
         iq.mark_processed(session, received.event_id, clock())
     session.commit()
     return answer
