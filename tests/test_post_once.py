@@ -4,6 +4,7 @@ connection, too late for the client, or never recorded because the process died.
 import json
 import threading
 import time
+from contextlib import ExitStack
 from http.client import RemoteDisconnected
 
 import pytest
@@ -24,7 +25,16 @@ from tests.slack_stand_in.pytest_plugin import (
     HELP_CHANNEL_ID,
     HELPER_1_ID,
 )
-from tests.support import ask_form, find_message, holding, offers, press, the_request
+from tests.support import (
+    ask_form,
+    database_down,
+    find_message,
+    holding,
+    kinds,
+    offers,
+    press,
+    the_request,
+)
 
 CLIENT_TIMEOUT_S = 1.0
 
@@ -245,3 +255,36 @@ def _offer_while_posting(driver, fake_slack, session, submitting: threading.Thre
     (offer,) = offers(session)
     assert offer.helper_id == HELPER_1_ID
     assert len(holding(fake_slack, ASKER_ID, ids.ACCEPT_OFFER)) == 1
+
+
+def test_a_post_slack_took_while_the_database_dropped_is_recorded_once_it_is_back(
+    open_ask_modal, driver, fake_slack, session, clock, engine, monkeypatch
+) -> None:
+    """The fault benchmark's outage: Slack takes the post, then the database is cut before the
+    post is recorded. Nobody presses or resends anything for it, so the app waits the blip out
+    and records it, and the asker is told: not left to a stale claim minutes later."""
+    outage = ExitStack()
+    post_once = asks._post_once
+
+    def post_then_cut(*args, **kwargs):
+        posted = post_once(*args, **kwargs)
+        outage.enter_context(database_down(engine))
+        return posted
+
+    waits: list[float] = []
+
+    def back_after(seconds: float) -> None:
+        waits.append(seconds)
+        if len(waits) == 2:
+            outage.close()
+
+    monkeypatch.setattr(asks, "_post_once", post_then_cut)
+    monkeypatch.setattr(asks, "pause", back_after)
+    try:
+        driver.view_submission(open_ask_modal(), ask_form(clock), user_id=ASKER_ID)
+    finally:
+        outage.close()
+
+    assert waits == list(asks.RECORD_WAITS[:2])
+    assert_posted_once(fake_slack, session)
+    assert kinds(session, the_request(session).id).count(EventKind.POSTED) == 1
