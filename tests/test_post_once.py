@@ -54,6 +54,17 @@ def channel_posts(fake_slack) -> list[dict]:
     return [m for (c, _), m in fake_slack.messages.items() if c == HELP_CHANNEL_ID]
 
 
+def raising_hand_on(ts: str) -> dict:
+    """A helper's offer emoji on the channel message at `ts`, as Slack sends it."""
+    return {
+        "type": "reaction_added",
+        "user": HELPER_1_ID,
+        "reaction": "raising_hand",
+        "item_user": BOT_USER_ID,
+        "item": {"type": "message", "channel": HELP_CHANNEL_ID, "ts": ts},
+    }
+
+
 def assert_posted_once(fake_slack, session) -> None:
     """One post in the channel, recorded with its ts, and the asker told once that it is there."""
     (post,) = channel_posts(fake_slack)
@@ -175,13 +186,7 @@ def test_what_happens_while_a_post_is_unaccounted_for_reaches_it_once_found(
     assert (request.delivery, request.posted_ts) == (Delivery.POSTING, None)
 
     driver.event(
-        {
-            "type": "reaction_added",
-            "user": HELPER_1_ID,
-            "reaction": "raising_hand",
-            "item_user": BOT_USER_ID,
-            "item": {"type": "message", "channel": HELP_CHANNEL_ID, "ts": post["ts"]},
-        },
+        raising_hand_on(post["ts"]),
         event_id="Ev0LOSTPOST",
     )
     assert offers(session) == []  # not yet: which request it is on is not known
@@ -242,13 +247,7 @@ def _offer_while_posting(driver, fake_slack, session, submitting: threading.Thre
     (post,) = channel_posts(fake_slack)
 
     driver.event(
-        {
-            "type": "reaction_added",
-            "user": HELPER_1_ID,
-            "reaction": "raising_hand",
-            "item_user": BOT_USER_ID,
-            "item": {"type": "message", "channel": HELP_CHANNEL_ID, "ts": post["ts"]},
-        },
+        raising_hand_on(post["ts"]),
         event_id="Ev0LATEPOST",
     )
     assert submitting.is_alive(), "the reaction came while the post's answer was still awaited"
