@@ -58,22 +58,20 @@ def request_at(session: Session, channel: str, ts: str) -> HelpRequest | None:
     ).first()
 
 
-def posting_in(session: Session, team_id: str, channel: str) -> bool:
-    """Whether a request is being posted in `channel` and Slack has not yet said where: a
-    reaction on a message there may be on that post."""
-    return (
-        session.scalar(
-            select(HelpRequest.id)
-            .where(
-                HelpRequest.team_id == team_id,
-                HelpRequest.destination_channel == channel,
-                HelpRequest.delivery == Delivery.POSTING,
-                HelpRequest.posted_ts.is_(None),
-            )
-            .limit(1)
+def posting_in(session: Session, team_id: str, channel: str) -> Sequence[HelpRequest]:
+    """The requests being posted in `channel` whose place Slack has not yet said: a reaction on
+    a message there may be on one of those posts."""
+    return session.scalars(
+        select(HelpRequest)
+        .where(
+            HelpRequest.team_id == team_id,
+            HelpRequest.destination_channel == channel,
+            HelpRequest.delivery == Delivery.POSTING,
+            HelpRequest.posted_ts.is_(None),
         )
-        is not None
-    )
+        .order_by(HelpRequest.id)
+        .limit(10)
+    ).all()
 
 
 def bump(session: Session, request_id: int, now: datetime) -> None:

@@ -17,11 +17,12 @@ from bot.services.cards import card_of
 from bot.services.ports import PostedMessage, SlackError
 from bot.slack.blocks import ids
 from db import queries
-from db.models import Offer, OutboxMessage, Suggestion
+from db.models import InboxEvent, Offer, OutboxMessage, Suggestion
 from tests.slack_stand_in.pytest_plugin import ASKER_ID, HELPER_1_ID, HELPER_2_ID
 from tests.support import (
     NO_OFFERS,
     answer_direct_ask,
+    database_down,
     direct_ask,
     last_view,
     note_for,
@@ -29,6 +30,7 @@ from tests.support import (
     offers,
     post_of,
     press_in_dm,
+    reaction,
     resolve_form,
     send,
     shown,
@@ -76,6 +78,37 @@ def owed(session) -> list[OutboxMessage]:
 
 
 # An offer
+
+
+def test_an_offer_whose_delivery_lost_the_database_is_left_to_the_send_job(
+    posted, driver, fake_slack, session, clock, deps, engine, monkeypatch
+) -> None:
+    """A reaction's offer and what it owes are committed, then the database drops before any of
+    it is sent: the event is done with (not taken up again as failed), and nothing owed is
+    dropped."""
+    deliver = effects.deliver
+
+    def deliver_without_database(*args, **kwargs) -> None:
+        with database_down(engine):
+            deliver(*args, **kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(effects, "deliver", deliver_without_database)
+        response = driver.event(reaction(HELPER_1_ID, posted), event_id="Ev0OFFERDROP")
+    assert response.status == 200
+    assert len(offers(session)) == 1
+    session.expire_all()
+    (event,) = session.scalars(select(InboxEvent)).all()
+    assert event.processed_at is not None
+    assert notices(fake_slack) == []
+    assert {m.status for m in owed(session)} == {OutboxStatus.PENDING}
+
+    send_job(session, deps, clock)
+
+    assert len(notices(fake_slack)) == 1
+    assert len(confirmations(fake_slack)) == 1
+    assert "1 person has offered" in shown(post_of(fake_slack, posted))
+    assert {m.status for m in owed(session)} == {OutboxStatus.SENT}
 
 
 def test_an_offer_when_slack_fails_is_told_later_once(

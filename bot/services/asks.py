@@ -1,6 +1,7 @@
 """Asking for help: store a request, post it, keep the asker told, and let them change it."""
 
 import logging
+import time
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -18,6 +19,7 @@ from bot.services.ports import CONNECTION_ERROR, MessageRef, PostedMessage, Slac
 from bot.services.prefs import policy_of
 from bot.services.status import live_card
 from db import offer_queries, queries, routing_queries
+from db.engine import unreachable
 from db.models import HelpRequest
 
 log = logging.getLogger(__name__)
@@ -26,6 +28,10 @@ log = logging.getLogger(__name__)
 # live attempt is never taken over; short enough that a crashed one is soon retryable.
 STALE_CLAIM = timedelta(minutes=5)
 DEFAULT_WIDEN = routing.WidenPolicy()
+# Seconds between tries at recording a post Slack has, while the database is out of reach: about
+# half a minute in all, past a blip or a failover, and well inside STALE_CLAIM.
+RECORD_WAITS = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
+pause = time.sleep
 
 
 @dataclass(frozen=True)
@@ -582,6 +588,47 @@ def deliver(
         tell_asker(slack.tell_post_failed, card, code, replace)
         return DeliveryResult(Outcome.FAILED, card.id, error_code=code)
 
+    for wait in (*RECORD_WAITS, None):
+        try:
+            _record_posted(session, slack, request, posted, found, clock)
+            break
+        except Exception as error:
+            if wait is None or not unreachable(error):
+                raise
+            # Slack has the post and nobody will press or resend anything for it: left
+            # unrecorded, its claim would hold offers, the asker's notice and updates back for
+            # STALE_CLAIM. A blip is waited out here instead.
+            session.rollback()
+            log.warning(
+                "request %s: posted, but not recorded: the database is out of reach (%s); "
+                "trying again in %s s",
+                card.id,
+                type(error).__name__,
+                wait,
+            )
+            pause(wait)
+    log.info("request %s posted to %s at %s", card.id, posted.channel, posted.ts)
+
+    permalink = None
+    if card.recipient_id is None:  # a private ask's DM is not the asker's to open
+        try:
+            permalink = slack.permalink(posted)
+        except SlackError as error:
+            # The post itself worked; the asker is still told where, just without a link.
+            log.warning("no permalink for request %s: %s", card.id, error.code)
+    if announce:
+        tell_asker(slack.tell_posted, card, posted, permalink, replace)
+    return DeliveryResult(Outcome.POSTED, card.id, message=posted)
+
+
+def _record_posted(
+    session: Session,
+    slack: SlackPort,
+    request: HelpRequest,
+    posted: PostedMessage,
+    found: bool,
+    clock: Clock,
+) -> None:
     now = clock()
     request.delivery = Delivery.POSTED
     request.delivery_error = None
@@ -598,18 +645,6 @@ def deliver(
         # was lost (an offer, a resolution) is shown by updating it to how it stands now.
         owed.owe(deliveries.post_shown(request))
     commit_and_deliver(session, slack, owed, clock=clock)
-    log.info("request %s posted to %s at %s", card.id, posted.channel, posted.ts)
-
-    permalink = None
-    if card.recipient_id is None:  # a private ask's DM is not the asker's to open
-        try:
-            permalink = slack.permalink(posted)
-        except SlackError as error:
-            # The post itself worked; the asker is still told where, just without a link.
-            log.warning("no permalink for request %s: %s", card.id, error.code)
-    if announce:
-        tell_asker(slack.tell_posted, card, posted, permalink, replace)
-    return DeliveryResult(Outcome.POSTED, card.id, message=posted)
 
 
 def _post_once(slack: SlackPort, card: RequestCard, look_first: bool) -> tuple[PostedMessage, bool]:

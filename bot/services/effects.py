@@ -5,6 +5,7 @@ A service appends what its change owes to `Effects` while it writes the change, 
 process killed after the commit still owes them, and the send job delivers them. Right after the
 commit they are delivered in the caller's thread, so people hear at once."""
 
+import logging
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
@@ -14,6 +15,9 @@ from bot.domain.outbox import Owed
 from bot.services import outbox
 from bot.services.ports import SlackPort
 from db import outbox_queries as oq
+from db.engine import unreachable
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -31,7 +35,19 @@ def commit_and_deliver(
 ) -> None:
     message_ids = oq.owe(session, effects.owed, clock())
     session.commit()
-    deliver(session, slack, message_ids, clock)
+    try:
+        deliver(session, slack, message_ids, clock)
+    except Exception as error:
+        if not unreachable(error):
+            raise
+        # The change and its messages are committed: the send job delivers them once the
+        # database is back. Raising would make the caller treat a change made as one failed.
+        session.rollback()
+        log.warning(
+            "%d message(s) left to the send job: the database is out of reach (%s)",
+            len(message_ids),
+            type(error).__name__,
+        )
 
 
 def deliver(session: Session, slack: SlackPort, message_ids: list[int], clock: Clock) -> None:

@@ -6,6 +6,7 @@ before any Slack call, so a retried event, a double click or two people clicking
 state once and send one message each, and a crash or a Slack outage after the commit loses none."""
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,9 +25,9 @@ from bot.domain.offers import (
 )
 from bot.domain.requests import RequestCard, RequestStatus
 from bot.services import deliveries, people, routing
-from bot.services.cards import who
+from bot.services.cards import card_of, who
 from bot.services.effects import Effects, commit_and_deliver
-from bot.services.ports import MessageRef, SlackPort
+from bot.services.ports import MessageRef, SlackError, SlackPort
 from bot.services.status import card_for
 from db import offer_queries as rq
 from db import queries, routing_queries
@@ -160,10 +161,12 @@ def offer_by_reaction(
     from a bot or a deactivated account, it is just a reaction."""
     team_id, user_id, emoji = reaction.team_id, reaction.user_id, reaction.emoji
     request = rq.request_at(session, reaction.channel, reaction.ts)
-    not_yet = request is None and rq.posting_in(session, team_id, reaction.channel)
+    posting = rq.posting_in(session, team_id, reaction.channel) if request is None else []
     session.commit()
-    if not_yet:
-        return Answer.NOT_YET
+    if posting:
+        request = _posted_as(slack, posting, reaction)
+        if request is None:
+            return Answer.NOT_YET
     if request is None or request.team_id != team_id or request.asker_id == user_id:
         return Answer.IGNORED
     person = people.profile(session, slack, team_id=team_id, user_id=user_id, clock=clock)
@@ -187,6 +190,23 @@ def offer_by_reaction(
         )
     session.commit()
     return answer
+
+
+def _posted_as(
+    slack: SlackPort, posting: Sequence[HelpRequest], reaction: Reaction
+) -> HelpRequest | None:
+    """The request being posted whose post, as Slack holds it, is the message reacted to; None
+    when Slack can't say yet. Its answer to the post may be late or lost, and the helper reacting
+    meanwhile should not wait for it (the asker could resolve the request first)."""
+    for request in posting:
+        try:
+            found = slack.find_request(card_of(request))
+        except SlackError as error:
+            log.info("request %s: could not look for its post: %s", request.id, error.code)
+            return None
+        if found is not None and (found.channel, found.ts) == (reaction.channel, reaction.ts):
+            return request
+    return None
 
 
 def withdraw_by_reaction(
