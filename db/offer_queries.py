@@ -39,16 +39,6 @@ def record_event(
     )
 
 
-def events_of(session: Session, request_id: int) -> list[RequestEvent]:
-    return list(
-        session.scalars(
-            select(RequestEvent)
-            .where(RequestEvent.request_id == request_id)
-            .order_by(RequestEvent.created_at, RequestEvent.id)
-        )
-    )
-
-
 def request_at(session: Session, channel: str, ts: str) -> HelpRequest | None:
     """The request posted as this message, if any."""
     return session.scalars(
@@ -98,10 +88,6 @@ def bump_if_open(session: Session, request_id: int, now: datetime) -> bool:
         revision=HelpRequest.revision + 1,
         updated_at=now,
     )
-
-
-def revision_of(session: Session, request_id: int) -> int | None:
-    return session.scalar(select(HelpRequest.revision).where(HelpRequest.id == request_id))
 
 
 def move_request(
